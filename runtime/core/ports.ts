@@ -1,0 +1,129 @@
+/**
+ * What the core needs from the outside world. Adapters implement these; the core and the
+ * service layer depend only on these shapes, so every adapter can be swapped (filesystem or OSS,
+ * in-process queue or MNS) and tests can drive the real ones.
+ */
+import type { MediaInfo, Pipeline, SnapshotJob, JobState, FrameType } from './model';
+
+/** Where a capture reads the input from: a local path or an HTTP(S) URL that serves byte ranges. */
+export interface MediaSource {
+  readonly uri: string;
+  readonly sizeBytes?: number;
+}
+
+export interface ObjectStorage {
+  /**
+   * A source the capture engine can read without downloading the whole object (a path, or a
+   * signed URL). Throws `Errors.resourceNotFound` when bucket or object do not exist.
+   */
+  resolveInput(bucket: string, key: string): Promise<MediaSource>;
+  /** Writes an object, replacing any previous one. */
+  put(bucket: string, key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Removes an object; missing objects are not an error (cleanup after a failed job). */
+  delete(bucket: string, key: string): Promise<void>;
+  bucketExists(bucket: string): Promise<boolean>;
+  /** A URL for an object as notifications report it (`LastUrl`, `UrlPattern`). */
+  publicUrl(bucket: string, key: string): string;
+}
+
+export interface JobQuery {
+  readonly pipelineId?: string;
+  readonly state?: JobState;
+  /** Inclusive bounds on `createdAtMs`. */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly pageSize: number;
+  readonly pageToken?: string;
+}
+
+export interface JobStore {
+  /** Creates or replaces the record (durably: it must survive a restart). */
+  put(job: SnapshotJob): Promise<void>;
+  get(id: string): Promise<SnapshotJob | undefined>;
+  /** Newest first (`createdAtMs` descending, then id). */
+  list(query: JobQuery): Promise<{ jobs: SnapshotJob[]; nextPageToken?: string }>;
+  /** Jobs accepted but not final, oldest first: resumed after a restart. */
+  listUnfinished(): Promise<SnapshotJob[]>;
+}
+
+/** One frame to grab. */
+export interface FrameRequest {
+  readonly timeMs: number;
+}
+
+export interface CaptureOptions {
+  readonly frameType: FrameType;
+  /** Output size; a missing side follows the aspect ratio, both missing means source size. */
+  readonly width?: number;
+  readonly height?: number;
+  /**
+   * Skip black frames for the first snapshot (spec 3.3): look in the first `searchWindowMs` for a
+   * frame whose black-pixel ratio is below `blackLevel` percent; fall back to the first frame.
+   */
+  readonly blackFilter?: { readonly blackLevel: number; readonly pixelBlackThreshold: number; readonly searchWindowMs: number };
+  /** Aborts ffmpeg when the sync deadline passes. */
+  readonly signal?: AbortSignal;
+}
+
+export interface CapturedFrame {
+  /** The time that was asked for. */
+  readonly requestedMs: number;
+  /** The presentation time of the frame actually taken. */
+  readonly actualMs: number;
+  readonly jpeg: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface SpriteCell {
+  readonly jpeg: Buffer;
+  /** Top-left corner of the cell in the sheet. */
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface SpriteSheetSpec {
+  readonly width: number;
+  readonly height: number;
+  readonly cellWidth: number;
+  readonly cellHeight: number;
+  /** ffmpeg colour (`black`, `0xff0000`); `random` is resolved before this point. */
+  readonly background: string;
+  readonly cells: readonly SpriteCell[];
+}
+
+export interface FrameCapture {
+  /** Throws `Errors.resourceContentBad` when the input has no decodable video stream. */
+  probe(source: MediaSource): Promise<MediaInfo>;
+  /** Frames in the order asked; the engine picks the fastest correct strategy for the set. */
+  capture(source: MediaSource, frames: readonly FrameRequest[], options: CaptureOptions): Promise<CapturedFrame[]>;
+  /** One sprite sheet as a JPG. */
+  composeSprite(sheet: SpriteSheetSpec): Promise<Buffer>;
+}
+
+export interface Notifier {
+  /** Sends the MPS job message to the pipeline's topic and/or queue; resolves with the message id. */
+  publish(pipeline: Pipeline, body: string): Promise<{ messageId: string }>;
+}
+
+export interface PipelineRegistry {
+  get(id: string): Promise<Pipeline | undefined>;
+  /** Used when a request names no pipeline (its jobs are never announced). */
+  readonly defaultPipelineId?: string;
+}
+
+/** Hands accepted async jobs to whoever runs them (in-process worker, or the worker function). */
+export interface JobDispatcher {
+  dispatch(jobId: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdSource {
+  /** 32 lower-case hex. */
+  jobId(): string;
+  /** Upper-case UUID 8-4-4-4-12. */
+  requestId(): string;
+}
