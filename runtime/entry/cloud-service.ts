@@ -1,0 +1,41 @@
+/**
+ * The service as it runs in Function Compute: OSS buckets and job records, MNS notifications,
+ * and async jobs handed to the worker function through the jobs topic.
+ */
+import { MnsDispatcher } from '../adapters/dispatch/mns-dispatcher';
+import { OssJobStore } from '../adapters/job-store/oss-job-store';
+import { MnsNotifier } from '../adapters/notify/mns-notifier';
+import { StaticPipelineRegistry } from '../adapters/pipelines/static-pipeline-registry';
+import { randomIds } from '../adapters/random-ids';
+import { OssObjectStorage } from '../adapters/storage/oss-object-storage';
+import { systemClock } from '../adapters/system-clock';
+import { createFfmpegCapture } from '../capture/index';
+import type { Pipeline } from '../core/model';
+import { createSnapshotService } from '../service/snapshot-service';
+import type { RunnableSnapshotService } from '../service/snapshot-service';
+import type { CloudConfig } from './config';
+
+export function cloudPipelines(cfg: CloudConfig): Pipeline[] {
+  if (!cfg.pipelineId) return [];
+  return [{ id: cfg.pipelineId, name: 'snapshot-pipeline', state: 'Active', topic: cfg.notifyTopic }];
+}
+
+export function createCloudService(cfg: CloudConfig): RunnableSnapshotService {
+  const credentials = cfg.cloudCredentials;
+  const storage = new OssObjectStorage({ region: cfg.region, ...credentials });
+  const jobs = new OssJobStore({ region: cfg.region, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, ...credentials });
+  const notifier = new MnsNotifier({ endpoint: cfg.mnsEndpoint, ...credentials });
+  const dispatcher = new MnsDispatcher({ endpoint: cfg.mnsEndpoint, topic: cfg.jobsTopic, ...credentials });
+  return createSnapshotService({
+    storage,
+    jobs,
+    capture: createFfmpegCapture(),
+    notifier,
+    pipelines: new StaticPipelineRegistry(cloudPipelines(cfg), cfg.pipelineId),
+    dispatcher,
+    clock: systemClock,
+    ids: randomIds,
+    region: cfg.region,
+    syncTimeoutMs: cfg.syncTimeoutMs,
+  });
+}

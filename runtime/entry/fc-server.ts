@@ -1,0 +1,117 @@
+/**
+ * The Function Compute 3.0 custom-runtime server (bundled as index.js, port FC_SERVER_PORT or 9000).
+ *
+ * - role `api`: the HTTP trigger forwards each MPS call unchanged; every path serves the API.
+ * - role `worker`: FC calls `POST /invoke` with the MNS topic trigger event carrying
+ *   `{"jobId":"..."}`; the job runs to a final state before the invocation answers. A job that
+ *   fails is recorded as `Fail` and the invocation succeeds (retrying cannot help); an outage
+ *   (job store unreachable) answers 500 so FC retries with back-off.
+ *
+ * FC control calls (`x-fc-control-path: /initialize`, `/pre-stop`) are answered 200.
+ */
+import * as http from 'node:http';
+import { createApiHandler } from '../api/api-handler';
+import { staticCredentials } from '../api/credentials';
+import { readApiRequest, writeApiResponse } from '../api/node-http';
+import { randomIds } from '../adapters/random-ids';
+import { systemClock } from '../adapters/system-clock';
+import { createCloudService } from './cloud-service';
+import { readCloudConfig } from './config';
+import type { CloudConfig } from './config';
+import { jobIdsFromTriggerEvent, TriggerEventError } from './mns-trigger-event';
+
+function readBody(req: http.IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new TriggerEventError(`event larger than ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createFcRequestListener(cfg: CloudConfig): http.RequestListener {
+  const service = createCloudService(cfg);
+  const api = createApiHandler({
+    service,
+    credentials: staticCredentials(cfg.apiKeys),
+    clock: systemClock,
+    ids: randomIds,
+    hostId: `mts.${cfg.region}.aliyuncs.com`,
+  });
+
+  return (req, res) => {
+    const requestId = String(req.headers['x-fc-request-id'] ?? '');
+    const control = String(req.headers['x-fc-control-path'] ?? '');
+    void (async () => {
+      if (control === '/initialize' || control === '/pre-stop' || control === '/pre-freeze' || req.url === '/initialize') {
+        await readBody(req).catch(() => Buffer.alloc(0));
+        send(res, 200, {});
+        return;
+      }
+      if (requestId) console.log(`FC Invoke Start RequestId: ${requestId}`);
+      try {
+        if (cfg.role === 'api') {
+          writeApiResponse(res, await api(await readApiRequest(req)));
+          return;
+        }
+        if (req.method !== 'POST' || !(req.url ?? '').startsWith('/invoke')) {
+          send(res, 404, { error: 'the worker function only answers POST /invoke' });
+          return;
+        }
+        let ids: string[];
+        try {
+          ids = jobIdsFromTriggerEvent(await readBody(req));
+        } catch (e) {
+          // A malformed event carries no job to lose; failing would only make MNS redeliver it.
+          console.error(JSON.stringify({ event: 'worker.bad-event', requestId, error: String(e) }));
+          send(res, 200, { ignored: String(e) });
+          return;
+        }
+        for (const id of ids) await service.runJob(id);
+        send(res, 200, { jobIds: ids });
+      } catch (e) {
+        console.error(JSON.stringify({ event: 'fc.invoke-failed', requestId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+        if (!res.headersSent) {
+          res.setHeader('x-fc-status', '404');
+          send(res, 500, { error: 'internal error' });
+        } else res.end();
+      } finally {
+        if (requestId) console.log(`FC Invoke End RequestId: ${requestId}`);
+      }
+    })();
+  };
+}
+
+export function startFcServer(cfg: CloudConfig = readCloudConfig()): Promise<http.Server> {
+  const server = http.createServer(createFcRequestListener(cfg));
+  // FC keeps connections open between invocations; the sync deadline bounds API calls anyway.
+  server.keepAliveTimeout = 600_000;
+  server.requestTimeout = 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port, '0.0.0.0', () => {
+      console.log(JSON.stringify({ event: 'fc.listening', role: cfg.role, port: cfg.port, region: cfg.region }));
+      resolve(server);
+    });
+  });
+}
+
+if (require.main === module) {
+  startFcServer().catch((e) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}

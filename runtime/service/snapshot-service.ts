@@ -1,0 +1,57 @@
+/**
+ * The snapshot service: what the API layer calls (SubmitSnapshotJob, QuerySnapshotJobList) and
+ * what workers call (runJob for a dispatched job, resumeUnfinished after a restart). Wiring only;
+ * each step lives in its own file of this folder.
+ */
+import { isFinal } from '../core/job-lifecycle';
+import type { SnapshotService } from './contract';
+import { executeJob } from './execute-job';
+import { querySnapshotJobList } from './query';
+import { resumeUnfinished } from './resume';
+import { DEFAULT_SYNC_TIMEOUT_MS, defaultLog } from './service-deps';
+import type { SnapshotServiceDeps } from './service-deps';
+import { submitSnapshotJob } from './submit';
+import type { SubmitDeps } from './submit';
+
+export type { SnapshotServiceDeps } from './service-deps';
+
+export interface RunnableSnapshotService extends SnapshotService {
+  /** Runs a dispatched job to a final state. Unknown and already-final jobs are a no-op (redelivery). */
+  runJob(jobId: string): Promise<void>;
+  /** Re-dispatches accepted async jobs that are not final; returns how many. */
+  resumeUnfinished(): Promise<number>;
+}
+
+export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapshotService {
+  const d: SubmitDeps = {
+    ...deps,
+    syncTimeoutMs: deps.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS,
+    random: deps.random ?? Math.random,
+    log: deps.log ?? defaultLog,
+  };
+  // One run per job at a time: a resume and a redelivered message must not race on the same keys.
+  const running = new Map<string, Promise<void>>();
+
+  async function run(jobId: string): Promise<void> {
+    const job = await d.jobs.get(jobId);
+    if (!job) {
+      d.log('job.unknown', { jobId });
+      return;
+    }
+    if (isFinal(job.state)) return;
+    await executeJob(job, d);
+  }
+
+  return {
+    submitSnapshotJob: (params, requestId) => submitSnapshotJob(params, requestId, d),
+    querySnapshotJobList: (params) => querySnapshotJobList(params, d.jobs),
+    runJob(jobId) {
+      const current = running.get(jobId);
+      if (current) return current;
+      const p = run(jobId).finally(() => running.delete(jobId));
+      running.set(jobId, p);
+      return p;
+    },
+    resumeUnfinished: () => resumeUnfinished(d.jobs, d.dispatcher, d.log),
+  };
+}
