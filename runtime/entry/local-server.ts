@@ -1,0 +1,293 @@
+/**
+ * The embedded default: the whole service on one machine, what `npm start` runs and what the
+ * end-to-end tests and benchmarks start.
+ *
+ *   <dataDir>/buckets/<bucket>/...   buckets as folders (drop a video into buckets/snapshot-input/)
+ *   <dataDir>/jobs/                  job records (survive restarts)
+ *   <dataDir>/messages/              the in-process MNS topics and queues
+ *   <dataDir>/state.json             generated once: access key, pipeline id, MNS account id
+ *   <dataDir>/local.json             everything a client needs, rewritten at each start
+ *
+ * Two HTTP servers: the MPS API on `port`, and an MNS protocol server on `mnsPort` so the
+ * official `@alicloud/mns` client can read the notifications.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InProcessDispatcher } from '../adapters/dispatch/in-process-dispatcher';
+import { FsJobStore } from '../adapters/job-store/fs-job-store';
+import { LocalMessageService } from '../adapters/notify/local-message-service';
+import { LocalNotifier } from '../adapters/notify/local-notifier';
+import { MnsProtocolServer } from '../adapters/notify/mns-protocol-server';
+import { StaticPipelineRegistry } from '../adapters/pipelines/static-pipeline-registry';
+import { randomIds } from '../adapters/random-ids';
+import { FsObjectStorage } from '../adapters/storage/fs-object-storage';
+import { systemClock } from '../adapters/system-clock';
+import { createApiHandler } from '../api/api-handler';
+import { staticCredentials } from '../api/credentials';
+import { readApiRequest, writeApiResponse } from '../api/node-http';
+import { createFfmpegCapture } from '../capture/index';
+import type { Pipeline } from '../core/model';
+import { createSnapshotService } from '../service/snapshot-service';
+import type { RunnableSnapshotService } from '../service/snapshot-service';
+import type { ServiceLog } from '../service/service-deps';
+import { seedSampleVideo, SAMPLE_KEY } from './sample-video';
+import { serveBucketFile } from './static-buckets';
+
+export const DEFAULT_INPUT_BUCKET = 'snapshot-input';
+export const DEFAULT_OUTPUT_BUCKET = 'snapshot-output';
+export const NOTIFICATION_TOPIC = 'snapshot-notifications';
+export const NOTIFICATION_QUEUE = 'snapshot-notifications-queue';
+
+export interface LocalServiceOptions {
+  readonly dataDir: string;
+  /** 0 = a free port. @default 8080 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port of the MNS protocol server; 0 = a free port. @default port + 1 (or free when port is 0) */
+  readonly mnsPort?: number;
+  /** @default 'cn-hangzhou' */
+  readonly region?: string;
+  /** @default - generated on first start and kept in `<dataDir>/state.json` */
+  readonly accessKeyId?: string;
+  readonly accessKeySecret?: string;
+  /** @default 5000 */
+  readonly syncTimeoutMs?: number;
+  /** Async jobs run at once. @default the number of CPU cores */
+  readonly workerConcurrency?: number;
+  /** Put `sample/sample.mp4` into the input bucket on first start. @default false */
+  readonly seedSample?: boolean;
+  /** Let running async jobs finish on close for at most this long; the rest resume at next start. @default 10000 */
+  readonly closeGraceMs?: number;
+  readonly log?: ServiceLog;
+}
+
+export interface LocalService {
+  /** http://127.0.0.1:port */
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly pipelineId: string;
+  readonly inputBucket: string;
+  readonly outputBucket: string;
+  readonly dataDir: string;
+  /** The MNS protocol endpoint for `@alicloud/mns` (`new MNSClient(accountId, { endpoint, ... })`). */
+  readonly mnsEndpoint: string;
+  readonly accountId: string;
+  readonly notificationTopic: string;
+  readonly notificationQueue: string;
+  /** Async jobs resumed at start. */
+  readonly resumedJobs: number;
+  readonly service: RunnableSnapshotService;
+  bucketDir(bucket: string): string;
+  close(): Promise<void>;
+}
+
+interface LocalState {
+  accessKeyId: string;
+  accessKeySecret: string;
+  pipelineId: string;
+  accountId: string;
+  sampleSeeded?: boolean;
+}
+
+async function loadState(file: string): Promise<{ state: LocalState; fresh: boolean }> {
+  try {
+    const state = JSON.parse(await fs.readFile(file, 'utf8')) as LocalState;
+    if (/^[a-f0-9]{32}$/.test(state.pipelineId) && state.accessKeyId && state.accessKeySecret && state.accountId) return { state, fresh: false };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const state: LocalState = {
+    accessKeyId: `LTAI${randomBytes(10).toString('hex')}`,
+    accessKeySecret: randomBytes(20).toString('base64url'),
+    pipelineId: randomBytes(16).toString('hex'),
+    accountId: String(1_000_000_000_000_000 + (randomBytes(6).readUIntBE(0, 6) % 9_000_000_000_000_000)),
+  };
+  return { state, fresh: true };
+}
+
+async function saveState(file: string, state: LocalState): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting; requests in flight get `graceMs` to finish (a sync snapshot, a long poll). */
+function closeServer(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function startLocalService(opts: LocalServiceOptions): Promise<LocalService> {
+  const dataDir = path.resolve(opts.dataDir);
+  const host = opts.host ?? '127.0.0.1';
+  const region = opts.region ?? 'cn-hangzhou';
+  const log: ServiceLog = opts.log ?? ((event, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`));
+  await fs.mkdir(dataDir, { recursive: true });
+
+  const stateFile = path.join(dataDir, 'state.json');
+  const { state, fresh } = await loadState(stateFile);
+  if (opts.accessKeyId && opts.accessKeySecret) {
+    state.accessKeyId = opts.accessKeyId;
+    state.accessKeySecret = opts.accessKeySecret;
+  }
+  await saveState(stateFile, state);
+
+  // Listen first: the public URLs of outputs (notifications' LastUrl) need the real port.
+  const apiServer = http.createServer();
+  const mnsServer = http.createServer();
+  let handleApi: http.RequestListener | undefined;
+  let handleMns: http.RequestListener | undefined;
+  const notReady: http.RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json;charset=utf-8', 'retry-after': '1' });
+    res.end(JSON.stringify({ Code: 'ServiceUnavailable', Message: 'The service is starting.' }));
+  };
+  apiServer.on('request', (req, res) => (handleApi ?? notReady)(req, res));
+  mnsServer.on('request', (req, res) => (handleMns ?? notReady)(req, res));
+  const port = await listen(apiServer, opts.port ?? 8080, host);
+  const mnsPort = await listen(mnsServer, opts.mnsPort ?? (opts.port ? port + 1 : 0), host);
+  const endpoint = `http://${host}:${port}`;
+
+  const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss` });
+  await storage.createBucket(DEFAULT_INPUT_BUCKET);
+  await storage.createBucket(DEFAULT_OUTPUT_BUCKET);
+  const jobs = await FsJobStore.open(path.join(dataDir, 'jobs'));
+  const messages = await LocalMessageService.open(path.join(dataDir, 'messages'), { accountId: state.accountId });
+  await messages.subscribe(NOTIFICATION_TOPIC, NOTIFICATION_QUEUE, { subscriptionName: `${NOTIFICATION_QUEUE}-subscription`, format: 'SIMPLIFIED' });
+
+  const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
+  const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
+  let service: RunnableSnapshotService | undefined;
+  const dispatcher = new InProcessDispatcher({ run: (jobId: string) => service!.runJob(jobId), concurrency });
+  service = createSnapshotService({
+    storage,
+    jobs,
+    capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency) }),
+    notifier: new LocalNotifier(messages),
+    pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
+    dispatcher,
+    clock: systemClock,
+    ids: randomIds,
+    region,
+    syncTimeoutMs: opts.syncTimeoutMs,
+    log,
+  });
+
+  if (opts.seedSample && (fresh || !state.sampleSeeded)) {
+    await seedSampleVideo(storage.bucketDir(DEFAULT_INPUT_BUCKET));
+    state.sampleSeeded = true;
+    await saveState(stateFile, state);
+  }
+
+  const mns = new MnsProtocolServer({ messages, credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }], accountId: state.accountId });
+  const hostId = `${host}:${port}`;
+  const api = createApiHandler({ service, credentials: staticCredentials([{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }]), clock: systemClock, ids: randomIds, hostId });
+
+  handleApi = (req, res) => {
+    void (async () => {
+      try {
+        if (await serveBucketFile(req, res, storage)) return;
+        writeApiResponse(res, await api(await readApiRequest(req)));
+      } catch (e) {
+        log('http.failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
+        res.end(JSON.stringify({ Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
+      }
+    })();
+  };
+  handleMns = mns.handler();
+
+  const resumedJobs = await service.resumeUnfinished();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await closeServer(apiServer, (opts.syncTimeoutMs ?? 5000) + 2000);
+      await dispatcher.close(opts.closeGraceMs ?? 10_000);
+      await closeServer(mnsServer, 200);
+      await messages.close?.();
+    })();
+    return closing;
+  };
+
+  const svc: LocalService = {
+    endpoint,
+    host,
+    port,
+    region,
+    accessKeyId: state.accessKeyId,
+    accessKeySecret: state.accessKeySecret,
+    pipelineId: state.pipelineId,
+    inputBucket: DEFAULT_INPUT_BUCKET,
+    outputBucket: DEFAULT_OUTPUT_BUCKET,
+    dataDir,
+    mnsEndpoint: `http://${host}:${mnsPort}`,
+    accountId: state.accountId,
+    notificationTopic: NOTIFICATION_TOPIC,
+    notificationQueue: NOTIFICATION_QUEUE,
+    resumedJobs,
+    service,
+    bucketDir: (bucket) => storage.bucketDir(bucket),
+    close,
+  };
+  await writeLocalJson(svc);
+  return svc;
+}
+
+/** What `npm start` prints and writes to `<dataDir>/local.json`. */
+export function describeLocalService(svc: LocalService): Record<string, unknown> {
+  return {
+    endpoint: svc.endpoint,
+    region: svc.region,
+    location: `oss-${svc.region}`,
+    accessKeyId: svc.accessKeyId,
+    accessKeySecret: svc.accessKeySecret,
+    pipelineId: svc.pipelineId,
+    buckets: {
+      [svc.inputBucket]: svc.bucketDir(svc.inputBucket),
+      [svc.outputBucket]: svc.bucketDir(svc.outputBucket),
+    },
+    inputBucket: svc.inputBucket,
+    outputBucket: svc.outputBucket,
+    sampleObject: SAMPLE_KEY,
+    notifications: {
+      mnsEndpoint: svc.mnsEndpoint,
+      accountId: svc.accountId,
+      topic: svc.notificationTopic,
+      queue: svc.notificationQueue,
+      howTo: `new MNSClient('${svc.accountId}', { endpoint: '${svc.mnsEndpoint}', accessKeyId, accessKeySecret }).receiveMessage('${svc.notificationQueue}', 10)`,
+    },
+    dataDir: svc.dataDir,
+  };
+}
+
+async function writeLocalJson(svc: LocalService): Promise<void> {
+  const file = path.join(svc.dataDir, 'local.json');
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, JSON.stringify(describeLocalService(svc), null, 2), { mode: 0o600 });
+  await fs.rename(tmp, file);
+}
