@@ -17,7 +17,7 @@ import { readParameters } from './parameters';
 import { renderError } from './render-error';
 import { renderJson } from './render-json';
 import { renderXml } from './render-xml';
-import { chooseFormat, CONTENT_TYPES, type ResponseFormat } from './response-format';
+import { chooseFormat, CONTENT_TYPES, formatBeforeParameters, type ResponseFormat } from './response-format';
 
 export interface ApiHandlerDeps {
   readonly service: SnapshotService;
@@ -49,7 +49,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
 
   return async (req) => {
     const requestId = newRequestId(deps, logError);
-    let format: ResponseFormat = chooseFormat(req.headers);
+    let format: ResponseFormat = formatBeforeParameters(req.rawQuery);
     try {
       if (req.readError) throw req.readError;
       if (req.method !== 'GET' && req.method !== 'POST') throw Errors.apiNotFound(`${req.method} ${req.path}`);

@@ -2,6 +2,10 @@
  * JSON or XML. Both SDKs parse JSON only, while the legacy RPC default without `Format` is XML:
  * an explicit `Format` wins, then a V3 request or an `Accept` naming JSON asks for JSON, and
  * only a bare request (curl without either) gets the legacy XML.
+ *
+ * When the parameters cannot be read at all (body too large, bad encoding, wrong method or
+ * path), `Format` may be hidden in the unread body: those errors are JSON, because JSON is what
+ * every SDK can parse, unless the query string plainly asks for XML.
  */
 export type ResponseFormat = 'json' | 'xml';
 
@@ -18,4 +22,12 @@ export function chooseFormat(headers: Readonly<Record<string, string>>, formatPa
   if ((headers['authorization'] ?? '').trimStart().startsWith('ACS3-')) return 'json';
   if (/json/i.test(headers['accept'] ?? '')) return 'json';
   return 'xml';
+}
+
+/** For errors raised before the parameters are decoded. */
+export function formatBeforeParameters(rawQuery: string): ResponseFormat {
+  const m = /(?:^|&)Format=([^&]*)/.exec(rawQuery);
+  const asked = m?.[1].trim().toLowerCase();
+  if (asked === 'xml' || asked === 'json') return asked;
+  return 'json';
 }
