@@ -1,0 +1,82 @@
+/**
+ * Reading over HTTP the way the cloud function reads OSS: the capture module given a URL that
+ * serves byte ranges, against raw ffmpeg on the same URL and the download-first template.
+ * Reports bytes and requests as the server counted them.
+ */
+import { downloadThenCapture, exactFrameOverHttp } from '../baselines';
+import { at, out, type BenchContext } from '../context';
+import { runInterleaved, type Sample, type Variant } from '../harness';
+import type { Video } from '../media';
+import { childrenCpuMs } from '../proc';
+import { atMost, ratioOf, type CaseResult } from '../report';
+
+async function counted(ctx: BenchContext, fn: () => Promise<Sample>): Promise<Sample> {
+  ctx.rangeServer.reset();
+  const s = await fn();
+  const t = ctx.rangeServer.totals();
+  return { ...s, bytes: t.bytes, requests: t.requests };
+}
+
+async function oneFile(ctx: BenchContext, video: Video, id: string): Promise<CaseResult> {
+  const t = at(ctx, 505);
+  const url = ctx.rangeServer.serve(`${id}.mp4`, video.file);
+  const variants: Variant[] = [];
+  const capture = ctx.capture;
+  if (capture) {
+    variants.push({
+      id: 'project-capture',
+      label: 'project: capture module reading the URL',
+      role: 'project',
+      run: () =>
+        counted(ctx, async () => {
+          const t0 = performance.now();
+          const u0 = process.cpuUsage();
+          const c0 = childrenCpuMs();
+          await capture.capture({ uri: url, sizeBytes: video.sizeBytes }, [{ timeMs: t }], { frameType: 'normal' });
+          const u = process.cpuUsage(u0);
+          return { wallMs: performance.now() - t0, cpuMs: (u.user + u.system) / 1000 + childrenCpuMs() - c0 };
+        }),
+    });
+  }
+  variants.push(
+    { id: 'raw-http', label: 'raw: ffmpeg -ss T -i URL (its own range reads)', role: 'baseline', run: () => counted(ctx, () => exactFrameOverHttp(url, t, out(ctx, `${id}-raw.jpg`))) },
+    {
+      id: 'download-then-capture',
+      label: 'download whole file, then capture',
+      role: 'baseline',
+      run: () => counted(ctx, () => downloadThenCapture(url, t, ctx.tmpDir, out(ctx, `${id}-dl.jpg`))),
+    },
+  );
+  const results = await runInterleaved(variants, { reps: ctx.reps, log: ctx.log });
+  const res: CaseResult = {
+    id,
+    title: `read over HTTP, one exact frame at ${t / 1000} s, ${video.faststart ? 'faststart' : 'moov at end'}`,
+    media: video.label,
+    variants: results,
+    comparisons: [],
+    targets: [],
+    notes: ctx.captureError ? [`project path not run: ${ctx.captureError}`] : [],
+    extra: {
+      fileBytes: video.sizeBytes,
+      bytesRead: Object.fromEntries(results.map((r) => [r.id, { median: r.bytes?.median, requests: r.requests?.median, percentOfFile: r.bytes ? (100 * r.bytes.median) / video.sizeBytes : undefined }])),
+    },
+  };
+  for (const b of ['raw-http', 'download-then-capture']) {
+    const c = ratioOf(results, 'project-capture', b);
+    if (c) res.comparisons.push(c);
+  }
+  const p = results.find((r) => r.id === 'project-capture');
+  if (p?.bytes) res.targets.push(atMost(`bytes read for one frame < 2% of the file (${video.faststart ? 'faststart' : 'moov at end'})`, (100 * p.bytes.median) / video.sizeBytes, 2, '%'));
+  for (const r of results) {
+    if (r.bytes && r.requests) res.notes.push(`${r.id}: ${(r.bytes.median / 1e6).toFixed(2)} MB in ${r.requests.median} requests (${((100 * r.bytes.median) / video.sizeBytes).toFixed(2)}% of ${(video.sizeBytes / 1e6).toFixed(0)} MB)`);
+  }
+  return res;
+}
+
+export function httpReadFaststart(ctx: BenchContext): Promise<CaseResult> {
+  return oneFile(ctx, ctx.media.long, 'http-faststart');
+}
+
+export function httpReadMoovEnd(ctx: BenchContext): Promise<CaseResult> {
+  return oneFile(ctx, ctx.media.longMoovEnd, 'http-moovend');
+}

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: generates (or reuses) the media, runs every case with the project path and its
+ * baselines interleaved, prints the table with ratios and target checks, and writes
+ * bench/results/latest.json and bench/results/latency.svg.
+ *
+ *   npm run bench                      full run (fresh clone: < 10 min on 2 cores)
+ *   npm run bench -- --quick           smoke run on small media, results under bench/.cache/results-quick/
+ *   npm run bench -- --cases sync-exact,sprite
+ *
+ * Targets are tracked, not asserted: the exit code is 0 unless the bench itself breaks.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { renderLatencySvg } from './chart-svg';
+import { loadCapture, type BenchContext } from './context';
+import { binaries, ffmpegVersion } from './ffmpeg';
+import { prepareMedia } from './media';
+import { RangeServer } from './range-server';
+import { formatCase, formatSummary, type BenchReport, type CaseResult } from './report';
+import { BenchService } from './service';
+import { httpReadFaststart, httpReadMoovEnd } from './cases/http-read';
+import { asyncSequence, sprite } from './cases/sequence';
+import { sync4k, syncExact, syncIntra } from './cases/sync';
+import { synth } from './cases/synth';
+import { throughput } from './cases/throughput';
+
+const CASES: Record<string, { needs: ('service' | 'capture')[]; run: (ctx: BenchContext) => Promise<CaseResult> }> = {
+  'sync-exact': { needs: ['service'], run: syncExact },
+  'sync-intra': { needs: ['service'], run: syncIntra },
+  'sync-4k': { needs: ['service'], run: sync4k },
+  'async-seq': { needs: ['service'], run: asyncSequence },
+  sprite: { needs: ['service'], run: sprite },
+  'http-faststart': { needs: ['capture'], run: httpReadFaststart },
+  'http-moovend': { needs: ['capture'], run: httpReadMoovEnd },
+  throughput: { needs: ['service'], run: throughput },
+  synth: { needs: [], run: synth },
+};
+
+function parseArgs(argv: string[]): { quick: boolean; cases: string[] } {
+  const quick = argv.includes('--quick');
+  const i = argv.indexOf('--cases');
+  const list = i >= 0 ? (argv[i + 1] ?? '').split(',').filter(Boolean) : Object.keys(CASES);
+  const unknown = list.filter((c) => !CASES[c]);
+  if (unknown.length) {
+    console.error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+    process.exit(2);
+  }
+  return { quick, cases: list };
+}
+
+function machine(): BenchReport['machine'] {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  return {
+    nproc: os.cpus().length,
+    cpuModel: model,
+    memGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    loadAvgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const args = parseArgs(process.argv.slice(2));
+  const log = (s: string): void => console.log(s);
+  const bin = binaries();
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    wallMs: 0,
+    quick: args.quick,
+    machine: machine(),
+    ffmpeg: { path: bin.ffmpeg, version: ffmpegVersion(), source: bin.source },
+    media: [],
+    cases: [],
+  };
+  log(`ffmpeg: ${report.ffmpeg.path} (${report.ffmpeg.source})\n  ${report.ffmpeg.version}`);
+  log(`machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, ${report.machine.memGiB} GiB, node ${report.machine.node}, load ${report.machine.loadAvgAtStart.join(' ')}`);
+
+  const media = await prepareMedia(args.quick, log);
+  report.media = Object.values(media).map((v) => ({ key: v.key, label: v.label, file: path.relative(path.join(__dirname, '..'), v.file), sizeBytes: v.sizeBytes, generatedMs: Math.round(v.generatedMs) }));
+
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-bench-out-'));
+  const rangeServer = await new RangeServer().listen();
+  const needs = new Set(args.cases.flatMap((c) => CASES[c].needs));
+  const ctx: BenchContext = {
+    quick: args.quick,
+    media,
+    reps: args.quick ? 2 : 5,
+    heavyReps: args.quick ? 1 : 3,
+    tmpDir,
+    rangeServer,
+    inputKeys: { long: 'bench/long.mp4', longMoovEnd: 'bench/long-moovend.mp4', uhd: 'bench/uhd.mp4' },
+    log,
+  };
+  if (needs.has('service')) {
+    if (!fs.existsSync(path.join(__dirname, '..', 'runtime', 'entry', 'local-server.ts'))) {
+      ctx.serviceError = 'runtime/entry/local-server.ts does not exist yet';
+    } else {
+      try {
+        ctx.service = await BenchService.start({ syncTimeoutMs: 120000 });
+        ctx.service.addInput(ctx.inputKeys.long, media.long.file);
+        ctx.service.addInput(ctx.inputKeys.longMoovEnd, media.longMoovEnd.file);
+        ctx.service.addInput(ctx.inputKeys.uhd, media.uhd.file);
+        log(`service: ${ctx.service.info.endpoint} (pid ${ctx.service.pid})`);
+      } catch (e) {
+        ctx.serviceError = `the local service did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+      }
+    }
+    if (ctx.serviceError) log(`service: NOT AVAILABLE (${ctx.serviceError}); API cases run their baselines only`);
+  }
+  if (needs.has('capture') || needs.has('service')) {
+    const c = loadCapture();
+    ctx.capture = c.capture;
+    ctx.captureError = c.error;
+    if (c.error) log(`capture module: NOT AVAILABLE (${c.error})`);
+  }
+
+  try {
+    for (const id of args.cases) {
+      log(`\n-- ${id}`);
+      const c0 = performance.now();
+      let result: CaseResult;
+      try {
+        result = await CASES[id].run(ctx);
+      } catch (e) {
+        result = { id, title: id, variants: [], comparisons: [], targets: [], notes: [], error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) };
+      }
+      result.wallMs = Math.round(performance.now() - c0);
+      report.cases.push(result);
+      ctx.service?.clearOutputs();
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+      fs.mkdirSync(tmpDir, { recursive: true });
+    }
+  } finally {
+    await ctx.service?.close();
+    await rangeServer.close();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+
+  report.wallMs = Math.round(performance.now() - t0);
+  for (const c of report.cases) console.log(formatCase(c));
+  console.log(formatSummary(report));
+
+  // Quick runs are smoke tests on toy media: their figures go to the gitignored cache, never over the committed ones.
+  const outDir = args.quick ? path.join(__dirname, '.cache', 'results-quick') : path.join(__dirname, 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'latency.svg'), renderLatencySvg(report));
+  console.log(`wrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))} and latency.svg`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
