@@ -20,10 +20,28 @@ export function cloudPipelines(cfg: CloudConfig): Pipeline[] {
   return [{ id: cfg.pipelineId, name: 'snapshot-pipeline', state: 'Active', topic: cfg.notifyTopic }];
 }
 
-export function createCloudService(cfg: CloudConfig): RunnableSnapshotService {
+export type CloudCredentials = CloudConfig['cloudCredentials'];
+
+/**
+ * `latest` returns the freshest function-role credentials seen (FC hands them to every invocation
+ * in `x-fc-*` headers); ali-oss asks for them when its STS token gets old.
+ */
+export function createCloudService(cfg: CloudConfig, latest: () => CloudCredentials = () => cfg.cloudCredentials): RunnableSnapshotService {
   const credentials = cfg.cloudCredentials;
-  const storage = new OssObjectStorage({ region: cfg.region, ...credentials });
-  const jobs = new OssJobStore({ region: cfg.region, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, ...credentials });
+  const oss = {
+    region: cfg.region,
+    ...credentials,
+    // Same region as the functions: the internal endpoint is free and faster.
+    internal: true,
+    refreshCredentials: credentials.securityToken
+      ? async () => {
+          const c = latest();
+          return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken ?? '' };
+        }
+      : undefined,
+  };
+  const storage = new OssObjectStorage(oss);
+  const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix });
   const notifier = new MnsNotifier({ endpoint: cfg.mnsEndpoint, ...credentials });
   const dispatcher = new MnsDispatcher({ endpoint: cfg.mnsEndpoint, topic: cfg.jobsTopic, ...credentials });
   return createSnapshotService({

@@ -43,7 +43,8 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 export function createFcRequestListener(cfg: CloudConfig): http.RequestListener {
-  const service = createCloudService(cfg);
+  let credentials = cfg.cloudCredentials;
+  const service = createCloudService(cfg, () => credentials);
   const api = createApiHandler({
     service,
     credentials: staticCredentials(cfg.apiKeys),
@@ -55,6 +56,18 @@ export function createFcRequestListener(cfg: CloudConfig): http.RequestListener 
   return (req, res) => {
     const requestId = String(req.headers['x-fc-request-id'] ?? '');
     const control = String(req.headers['x-fc-control-path'] ?? '');
+    const fresh = {
+      accessKeyId: req.headers['x-fc-access-key-id'],
+      accessKeySecret: req.headers['x-fc-access-key-secret'],
+      securityToken: req.headers['x-fc-security-token'],
+    };
+    if (typeof fresh.accessKeyId === 'string' && typeof fresh.accessKeySecret === 'string' && fresh.accessKeyId && fresh.accessKeySecret) {
+      credentials = {
+        accessKeyId: fresh.accessKeyId,
+        accessKeySecret: fresh.accessKeySecret,
+        securityToken: typeof fresh.securityToken === 'string' ? fresh.securityToken : undefined,
+      };
+    }
     void (async () => {
       if (control === '/initialize' || control === '/pre-stop' || control === '/pre-freeze' || req.url === '/initialize') {
         await readBody(req).catch(() => Buffer.alloc(0));

@@ -65,7 +65,7 @@ export async function takeSnapshots(a: {
   }
 
   let tileCount: number | undefined;
-  let vttTargets: VttTarget[] = imageKeys.map((key, i) => ({ key, timeMs: timesMs[i] }));
+  let vttTargets: VttTarget[] = imageKeys.map((key, i) => ({ bucket: config.outputFile.bucket, key, timeMs: timesMs[i] }));
   if (config.tileOut && config.tileOutputFile) {
     const sprites = await writeSprites({
       frames,
@@ -79,7 +79,9 @@ export async function takeSnapshots(a: {
     });
     tileCount = sprites.sheetKeys.length;
     if (config.subOut?.isSptFrag || !keepImages) {
+      const spriteBucket = config.tileOutputFile.bucket;
       vttTargets = sprites.placements.map((p) => ({
+        bucket: spriteBucket,
         key: p.key,
         timeMs: timesMs[p.frameIndex],
         region: { x: p.x, y: p.y, width: p.width, height: p.height },
@@ -96,6 +98,7 @@ export async function takeSnapshots(a: {
       durationMs: media.durationMs,
       targets: vttTargets,
       writer,
+      publicUrl: (bucket, key) => storage.publicUrl(bucket, key),
     });
   }
 

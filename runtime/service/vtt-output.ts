@@ -4,21 +4,16 @@
  * a region of a sprite sheet (`sprite.jpg#xywh=x,y,w,h`), which is what players' thumbnail
  * previews read.
  */
-import * as path from 'node:path';
 import { vttKeyFor } from '../core/output-names';
-import { planVttCues, renderWebVtt } from '../core/webvtt';
+import { planVttCues, relativeTarget, renderWebVtt, spriteFragment } from '../core/webvtt';
 import type { OutputWriter } from './output-writer';
 
 export interface VttTarget {
   readonly timeMs: number;
+  readonly bucket: string;
   readonly key: string;
   /** Region of a sprite sheet, when the cue points into one. */
   readonly region?: { x: number; y: number; width: number; height: number };
-}
-
-export function relativeUrl(fromKey: string, toKey: string): string {
-  const rel = path.posix.relative(path.posix.dirname(`/${fromKey}`), `/${toKey}`);
-  return rel.split('/').map((seg) => (seg === '..' || seg === '.' ? seg : encodeURIComponent(seg))).join('/');
 }
 
 export async function writeWebVtt(a: {
@@ -28,11 +23,13 @@ export async function writeWebVtt(a: {
   durationMs: number;
   targets: readonly VttTarget[];
   writer: OutputWriter;
+  /** For targets in another bucket than the VTT (sprites in a separate TileOutputFile bucket). */
+  publicUrl: (bucket: string, key: string) => string;
 }): Promise<string> {
   const vttKey = vttKeyFor(a.outputTemplate, a.inputKey);
   const urls = a.targets.map((t) => {
-    const url = relativeUrl(vttKey, t.key);
-    return t.region ? `${url}#xywh=${t.region.x},${t.region.y},${t.region.width},${t.region.height}` : url;
+    const url = t.bucket === a.bucket ? relativeTarget(vttKey, t.key) : a.publicUrl(t.bucket, t.key);
+    return t.region ? spriteFragment(url, t.region) : url;
   });
   const cues = planVttCues(
     a.targets.map((t) => t.timeMs),
