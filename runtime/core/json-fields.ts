@@ -55,7 +55,7 @@ export function readString(name: string, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  throw Errors.invalidParameter(name, `must be a string, got ${describe(v)}.`);
+  throw Errors.invalidParameter(name, `must be a string, got ${describeValue(v)}.`);
 }
 
 export function requireString(name: string, v: unknown): string {
@@ -99,7 +99,7 @@ export function readBoolean(name: string, v: unknown): boolean | undefined {
     if (s === 'true') return true;
     if (s === 'false') return false;
   }
-  throw Errors.invalidParameter(name, `must be "true" or "false", got ${describe(v)}.`);
+  throw Errors.invalidParameter(name, `must be "true" or "false", got ${describeValue(v)}.`);
 }
 
 /** One of a fixed set of keywords, matched without regard to case, returned in canonical spelling. */
@@ -109,10 +109,10 @@ export function readKeyword<T extends string>(name: string, v: unknown, allowed:
     const hit = allowed.find((a) => a.toLowerCase() === v.trim().toLowerCase());
     if (hit !== undefined) return hit;
   }
-  throw Errors.invalidParameter(name, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describe(v)}.`);
+  throw Errors.invalidParameter(name, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(v)}.`);
 }
 
-export function describe(v: unknown): string {
+export function describeValue(v: unknown): string {
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;

@@ -33,7 +33,6 @@ export function checkObjectKey(name: string, key: string): void {
   if (bytes > MAX_OBJECT_KEY_BYTES) {
     throw Errors.objectKeyInvalid(name, `the key is ${bytes} bytes long (UTF-8), at most ${MAX_OBJECT_KEY_BYTES} are allowed.`);
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) throw Errors.objectKeyInvalid(name, 'the key contains NUL or another control character.');
   if (key.includes('\\')) throw Errors.objectKeyInvalid(name, `"${key}" contains a backslash.`);
   if (key.startsWith('/')) throw Errors.objectKeyInvalid(name, `"${key}" starts with "/"; keys are relative to the bucket.`);
