@@ -32,7 +32,9 @@ export function createCloudService(cfg: CloudConfig, latest: () => CloudCredenti
     region: cfg.region,
     ...credentials,
     // Same region as the functions: the internal endpoint is free and faster.
-    internal: true,
+    internal: cfg.ossEndpoint === undefined,
+    endpoint: cfg.ossEndpoint,
+    pathStyle: cfg.ossPathStyle,
     refreshCredentials: credentials.securityToken
       ? async () => {
           const c = latest();

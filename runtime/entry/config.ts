@@ -110,6 +110,9 @@ export interface CloudConfig {
   /** Callers of the API (api role only). */
   readonly apiKeys: { accessKeyId: string; accessKeySecret: string }[];
   readonly syncTimeoutMs: number;
+  /** A custom OSS endpoint (SNAPSHOT_OSS_ENDPOINT), path-style when SNAPSHOT_OSS_PATH_STYLE=true; default the region's internal endpoint. */
+  readonly ossEndpoint?: string;
+  readonly ossPathStyle: boolean;
   /** The function role's credentials, as FC puts them in the environment. */
   readonly cloudCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 }
@@ -161,6 +164,8 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
     mnsEndpoint: mnsEndpoint.replace(/\/$/, ''),
     apiKeys,
     syncTimeoutMs: r.int('SNAPSHOT_SYNC_TIMEOUT_MS', 5000, 100, 600000),
+    ossEndpoint: r.optional('SNAPSHOT_OSS_ENDPOINT'),
+    ossPathStyle: r.optional('SNAPSHOT_OSS_PATH_STYLE') === 'true',
     cloudCredentials: { accessKeyId, accessKeySecret, securityToken },
   };
   r.done();

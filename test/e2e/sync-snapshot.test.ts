@@ -41,7 +41,7 @@ describe.each(CLIENT_KINDS)('sync snapshot with %s', (kind) => {
     });
     expect(job.State).toBe('Success');
     const jpg = await fs.readFile(local.objectPath(key));
-    expect(await jpegSize(jpg)).toEqual({ width: 106, height: 60 });
+    expect(await jpegSize(jpg)).toEqual({ width: 107, height: 60 });
     expect(await readFrameIndex(jpg)).toBe(Math.floor(frameAt(2960, FPS) / GOP) * GOP);
 
     const found = await query(svc, kind, { SnapshotJobIds: `${job.Id},0123456789abcdef0123456789abcdef` });
