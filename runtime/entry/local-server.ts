@@ -168,94 +168,100 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   };
   apiServer.on('request', (req, res) => (handleApi ?? notReady)(req, res));
   mnsServer.on('request', (req, res) => (handleMns ?? notReady)(req, res));
-  const port = await listen(apiServer, opts.port ?? 8080, host);
-  const mnsPort = await listen(mnsServer, opts.mnsPort ?? (opts.port ? port + 1 : 0), host);
-  const endpoint = `http://${host}:${port}`;
+  try {
+    const port = await listen(apiServer, opts.port ?? 8080, host);
+    const mnsPort = await listen(mnsServer, opts.mnsPort ?? (opts.port ? port + 1 : 0), host);
+    const endpoint = `http://${host}:${port}`;
 
-  const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss` });
-  await storage.createBucket(DEFAULT_INPUT_BUCKET);
-  await storage.createBucket(DEFAULT_OUTPUT_BUCKET);
-  const jobs = await FsJobStore.open(path.join(dataDir, 'jobs'));
-  const messages = await LocalMessageService.open(path.join(dataDir, 'messages'), { accountId: state.accountId });
-  await messages.subscribe(NOTIFICATION_TOPIC, NOTIFICATION_QUEUE, { subscriptionName: `${NOTIFICATION_QUEUE}-subscription`, format: 'SIMPLIFIED' });
+    const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss` });
+    await storage.createBucket(DEFAULT_INPUT_BUCKET);
+    await storage.createBucket(DEFAULT_OUTPUT_BUCKET);
+    const jobs = await FsJobStore.open(path.join(dataDir, 'jobs'));
+    const messages = await LocalMessageService.open(path.join(dataDir, 'messages'), { accountId: state.accountId });
+    await messages.subscribe(NOTIFICATION_TOPIC, NOTIFICATION_QUEUE, { subscriptionName: `${NOTIFICATION_QUEUE}-subscription`, format: 'SIMPLIFIED' });
 
-  const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
-  const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
-  let service: RunnableSnapshotService | undefined;
-  const dispatcher = new InProcessDispatcher({ run: (jobId: string) => service!.runJob(jobId), concurrency });
-  service = createSnapshotService({
-    storage,
-    jobs,
-    capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency) }),
-    notifier: new LocalNotifier(messages),
-    pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
-    dispatcher,
-    clock: systemClock,
-    ids: randomIds,
-    region,
-    syncTimeoutMs: opts.syncTimeoutMs,
-    log,
-  });
+    const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
+    const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
+    let service: RunnableSnapshotService | undefined;
+    const dispatcher = new InProcessDispatcher({ run: (jobId: string) => service!.runJob(jobId), concurrency });
+    service = createSnapshotService({
+      storage,
+      jobs,
+      capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency) }),
+      notifier: new LocalNotifier(messages),
+      pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
+      dispatcher,
+      clock: systemClock,
+      ids: randomIds,
+      region,
+      syncTimeoutMs: opts.syncTimeoutMs,
+      log,
+    });
 
-  if (opts.seedSample && (fresh || !state.sampleSeeded)) {
-    await seedSampleVideo(storage.bucketDir(DEFAULT_INPUT_BUCKET));
-    state.sampleSeeded = true;
-    await saveState(stateFile, state);
+    if (opts.seedSample && (fresh || !state.sampleSeeded)) {
+      await seedSampleVideo(storage.bucketDir(DEFAULT_INPUT_BUCKET));
+      state.sampleSeeded = true;
+      await saveState(stateFile, state);
+    }
+
+    const mns = new MnsProtocolServer({ messages, credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }], accountId: state.accountId });
+    const hostId = `${host}:${port}`;
+    const api = createApiHandler({ service, credentials: staticCredentials([{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }]), clock: systemClock, ids: randomIds, hostId });
+
+    handleApi = (req, res) => {
+      void (async () => {
+        try {
+          if (await serveBucketFile(req, res, storage)) return;
+          writeApiResponse(res, await api(await readApiRequest(req)));
+        } catch (e) {
+          log('http.failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
+          res.end(JSON.stringify({ Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
+        }
+      })();
+    };
+    handleMns = mns.handler();
+
+    const resumedJobs = await service.resumeUnfinished();
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        await closeServer(apiServer, (opts.syncTimeoutMs ?? 5000) + 2000);
+        await dispatcher.close(opts.closeGraceMs ?? 10_000);
+        await closeServer(mnsServer, 200);
+        await messages.close?.();
+      })();
+      return closing;
+    };
+
+    const svc: LocalService = {
+      endpoint,
+      host,
+      port,
+      region,
+      accessKeyId: state.accessKeyId,
+      accessKeySecret: state.accessKeySecret,
+      pipelineId: state.pipelineId,
+      inputBucket: DEFAULT_INPUT_BUCKET,
+      outputBucket: DEFAULT_OUTPUT_BUCKET,
+      dataDir,
+      mnsEndpoint: `http://${host}:${mnsPort}`,
+      accountId: state.accountId,
+      notificationTopic: NOTIFICATION_TOPIC,
+      notificationQueue: NOTIFICATION_QUEUE,
+      resumedJobs,
+      service,
+      bucketDir: (bucket) => storage.bucketDir(bucket),
+      close,
+    };
+    await writeLocalJson(svc);
+    return svc;
+  } catch (e) {
+    // A start that fails half-way must not leave ports open.
+    for (const server of [apiServer, mnsServer]) if (server.listening) await closeServer(server, 0);
+    throw e;
   }
-
-  const mns = new MnsProtocolServer({ messages, credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }], accountId: state.accountId });
-  const hostId = `${host}:${port}`;
-  const api = createApiHandler({ service, credentials: staticCredentials([{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }]), clock: systemClock, ids: randomIds, hostId });
-
-  handleApi = (req, res) => {
-    void (async () => {
-      try {
-        if (await serveBucketFile(req, res, storage)) return;
-        writeApiResponse(res, await api(await readApiRequest(req)));
-      } catch (e) {
-        log('http.failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
-        res.end(JSON.stringify({ Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
-      }
-    })();
-  };
-  handleMns = mns.handler();
-
-  const resumedJobs = await service.resumeUnfinished();
-
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      await closeServer(apiServer, (opts.syncTimeoutMs ?? 5000) + 2000);
-      await dispatcher.close(opts.closeGraceMs ?? 10_000);
-      await closeServer(mnsServer, 200);
-      await messages.close?.();
-    })();
-    return closing;
-  };
-
-  const svc: LocalService = {
-    endpoint,
-    host,
-    port,
-    region,
-    accessKeyId: state.accessKeyId,
-    accessKeySecret: state.accessKeySecret,
-    pipelineId: state.pipelineId,
-    inputBucket: DEFAULT_INPUT_BUCKET,
-    outputBucket: DEFAULT_OUTPUT_BUCKET,
-    dataDir,
-    mnsEndpoint: `http://${host}:${mnsPort}`,
-    accountId: state.accountId,
-    notificationTopic: NOTIFICATION_TOPIC,
-    notificationQueue: NOTIFICATION_QUEUE,
-    resumedJobs,
-    service,
-    bucketDir: (bucket) => storage.bucketDir(bucket),
-    close,
-  };
-  await writeLocalJson(svc);
-  return svc;
 }
 
 /** What `npm start` prints and writes to `<dataDir>/local.json`. */

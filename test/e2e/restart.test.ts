@@ -33,7 +33,8 @@ test('unfinished async jobs resume after a restart and records survive it', asyn
   svc = await local.restart();
   const before = (await query(svc, 'mts-v3', { SnapshotJobIds: ids.join(',') })).jobs;
   expect(before).toHaveLength(4);
-  expect(svc.resumedJobs).toBeGreaterThanOrEqual(0);
+  // One worker and no grace: at least the queued jobs were cut off and are resumed.
+  expect(svc.resumedJobs).toBeGreaterThanOrEqual(1);
 
   for (const id of ids) expect((await waitForFinal(svc, id)).State).toBe('Success');
   for (let i = 0; i < 4; i++) expect(await local.listOutputs(`restart/${i}/`)).toHaveLength(3);
