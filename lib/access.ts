@@ -59,7 +59,7 @@ export interface FunctionRoleProps {
 /**
  * What the runtime does, mapped to permissions:
  * - read videos from the input bucket (probe + ranged reads through a signed URL): oss:GetObject;
- * - check that requested buckets exist: oss:GetBucketInfo on the two buckets;
+ *   (bucket existence is probed by reading a missing key, so no bucket-level read is needed);
  * - write snapshots and remove partial output after a failure: oss:PutObject, oss:DeleteObject;
  * - keep job records under one prefix of the output bucket, and list them for queries;
  * - publish finished jobs to the notification topic and async jobs to the jobs topic;
@@ -69,7 +69,6 @@ export interface FunctionRoleProps {
 export function functionStatements(p: FunctionRoleProps): PolicyStatement[] {
   return [
     { Effect: 'Allow', Action: ['oss:GetObject'], Resource: [arn.ossObjects(p.accountId, p.inputBucketName)] },
-    { Effect: 'Allow', Action: ['oss:GetBucketInfo'], Resource: [arn.ossBucket(p.accountId, p.inputBucketName), arn.ossBucket(p.accountId, p.outputBucketName)] },
     { Effect: 'Allow', Action: ['oss:PutObject', 'oss:DeleteObject'], Resource: [arn.ossObjects(p.accountId, p.outputBucketName)] },
     { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [arn.ossObjects(p.accountId, p.outputBucketName, p.jobRecordPrefix)] },
     {

@@ -1,0 +1,109 @@
+import { ACCOUNT, policyOf, ref, REGION, resource, resources, synthPipeline } from './synth';
+
+const IN = 'media-in';
+const OUT = 'media-out';
+
+/** Literal names everywhere, so statements can be compared as exact strings. */
+function literalPipeline() {
+  return synthPipeline({
+    region: REGION,
+    accountId: ACCOUNT,
+    existingInputBucketName: IN,
+    existingOutputBucketName: OUT,
+    existingLogProjectName: 'platform-logs',
+    existingLogStoreName: 'functions',
+  });
+}
+
+describe('RAM: the functions role', () => {
+  test('is trusted by Function Compute only', () => {
+    const { tf } = literalPipeline();
+    const role = resource(tf, 'alicloud_ram_role', 'FunctionRole/Role');
+    expect(JSON.parse(role.assume_role_policy_document)).toEqual({
+      Version: '1',
+      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }],
+    });
+    expect(role.role_name).toMatch(/^snapshots-[0-9a-f]{6}-fn$/);
+  });
+
+  test('policy grants exactly what the runtime does, on exactly this pipeline\'s resources', () => {
+    const { tf } = literalPipeline();
+    const notify = ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name');
+    const jobs = ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name');
+    expect(policyOf(tf, 'FunctionRole/Policy')).toEqual({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: ['oss:GetObject'], Resource: [`acs:oss:*:${ACCOUNT}:${IN}/*`] },
+        { Effect: 'Allow', Action: ['oss:PutObject', 'oss:DeleteObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/*`] },
+        { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/snapshot-jobs/*`] },
+        {
+          Effect: 'Allow',
+          Action: ['oss:ListObjects'],
+          Resource: [`acs:oss:*:${ACCOUNT}:${OUT}`],
+          Condition: { StringLike: { 'oss:Prefix': ['snapshot-jobs/*'] } },
+        },
+        {
+          Effect: 'Allow',
+          Action: ['mns:PublishMessage'],
+          Resource: [`acs:mns:${REGION}:${ACCOUNT}:/topics/${notify}/messages`, `acs:mns:${REGION}:${ACCOUNT}:/topics/${jobs}/messages`],
+        },
+        { Effect: 'Allow', Action: ['log:PostLogStoreLogs'], Resource: [`acs:log:${REGION}:${ACCOUNT}:project/platform-logs/logstore/functions`] },
+      ],
+    });
+    const attachment = resource(tf, 'alicloud_ram_role_policy_attachment', 'FunctionRole/Attachment');
+    expect(attachment).toMatchObject({
+      policy_type: 'Custom',
+      role_name: ref(tf, 'alicloud_ram_role', 'FunctionRole/Role', 'role_name'),
+      policy_name: ref(tf, 'alicloud_ram_policy', 'FunctionRole/Policy', 'policy_name'),
+    });
+  });
+
+  test('job records follow jobRecordPrefix', () => {
+    const { tf } = synthPipeline({ accountId: ACCOUNT, existingOutputBucketName: OUT, jobRecordPrefix: 'jobs/v1/' });
+    const statements = policyOf(tf, 'FunctionRole/Policy').Statement;
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/jobs/v1/*`] });
+    expect(statements.find((s) => s.Action.includes('oss:ListObjects')).Condition).toEqual({ StringLike: { 'oss:Prefix': ['jobs/v1/*'] } });
+    expect(resource(tf, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables.SNAPSHOT_JOB_PREFIX).toBe('jobs/v1/');
+  });
+
+  test('with created buckets the statements reference those buckets', () => {
+    const { tf } = synthPipeline({ accountId: ACCOUNT });
+    const input = ref(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket', 'bucket');
+    const output = ref(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket', 'bucket');
+    const statements = policyOf(tf, 'FunctionRole/Policy').Statement;
+    expect(statements[0].Resource).toEqual([`acs:oss:*:${ACCOUNT}:${input}/*`]);
+    expect(statements[1].Resource).toEqual([`acs:oss:*:${ACCOUNT}:${output}/*`]);
+  });
+});
+
+describe('RAM: least privilege everywhere', () => {
+  test('no statement of any policy the construct writes has a * action or a bare * resource', () => {
+    const { tf } = literalPipeline();
+    const policies = resources(tf, 'alicloud_ram_policy');
+    expect(policies.length).toBe(2);
+    for (const [path, p] of policies) {
+      for (const s of JSON.parse(p.policy_document).Statement) {
+        expect({ path, effect: s.Effect }).toEqual({ path, effect: 'Allow' });
+        for (const a of s.Action) expect(a).toMatch(/^[a-z]+:[A-Z][A-Za-z]+$/);
+        for (const r of s.Resource) {
+          expect(r).not.toBe('*');
+          expect(r).toMatch(/^acs:(oss|mns|log|fc):/);
+          // Only OSS leaves the region empty in its ARNs; every other service names it.
+          if (!r.startsWith('acs:oss:')) expect(r.split(':')[2]).toBe(REGION);
+          expect(r.split(':')[3]).toBe(ACCOUNT);
+        }
+      }
+    }
+  });
+});
+
+describe('RAM: the trigger invocation role', () => {
+  test('is trusted by MNS and may only invoke the worker', () => {
+    const { tf } = literalPipeline();
+    const role = resource(tf, 'alicloud_ram_role', 'TriggerRole/Role');
+    expect(JSON.parse(role.assume_role_policy_document).Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['mns.aliyuncs.com'] } }]);
+    expect(policyOf(tf, 'TriggerRole/Policy').Statement).toEqual([
+      { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [`acs:fc:${REGION}:${ACCOUNT}:functions/${ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name')}`] },
+    ]);
+  });
+});

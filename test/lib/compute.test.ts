@@ -1,0 +1,56 @@
+import { ACCOUNT, ref, REGION, resource, resources, synthPipeline } from './synth';
+
+describe('Function Compute triggers', () => {
+  test('the API sits behind an anonymous HTTP trigger for GET and POST (the runtime checks MPS signatures)', () => {
+    const { tf, pipeline } = synthPipeline();
+    const trigger = resource(tf, 'alicloud_fcv3_trigger', 'Compute/HttpTrigger');
+    expect(trigger).toMatchObject({ trigger_type: 'http', qualifier: 'LATEST', function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Api', 'function_name') });
+    expect(JSON.parse(trigger.trigger_config)).toEqual({ authType: 'anonymous', methods: ['GET', 'POST'], disableURLInternet: false });
+    expect(pipeline.apiEndpoint).toBeDefined();
+  });
+
+  test('the worker is triggered by the jobs topic as JSON with back-off retries, through the MNS invocation role', () => {
+    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT });
+    const trigger = resource(tf, 'alicloud_fcv3_trigger', 'Compute/JobsTrigger');
+    expect(trigger).toMatchObject({
+      trigger_type: 'mns_topic',
+      qualifier: 'LATEST',
+      function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
+      source_arn: `acs:mns:${REGION}:${ACCOUNT}:/topics/${ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name')}`,
+      invocation_role: ref(tf, 'alicloud_ram_role', 'TriggerRole/Role', 'arn'),
+    });
+    expect(JSON.parse(trigger.trigger_config)).toEqual({ notifyContentFormat: 'JSON', notifyStrategy: 'BACKOFF_RETRY', filterTag: '' });
+    expect(trigger.depends_on).toEqual([`alicloud_ram_role_policy_attachment.${Object.keys(tf.resource.alicloud_ram_role_policy_attachment).find((k) => k.includes('TriggerRole'))}`]);
+  });
+
+  test('async invocations of the worker are retried at most workerMaxRetries times (default 2)', () => {
+    const { tf } = synthPipeline();
+    expect(resource(tf, 'alicloud_fcv3_async_invoke_config', 'Compute/WorkerAsyncConfig')).toMatchObject({
+      function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
+      max_async_retry_attempts: 2,
+    });
+    expect(resources(tf, 'alicloud_fcv3_async_invoke_config')).toHaveLength(1);
+  });
+});
+
+describe('MNS', () => {
+  test('notification topic feeds a queue through a SIMPLIFIED subscription, so the queue holds the job message itself', () => {
+    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT });
+    const sub = resource(tf, 'alicloud_message_service_subscription', 'Messaging/QueueSubscription');
+    expect(sub).toMatchObject({
+      topic_name: ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name'),
+      push_type: 'queue',
+      endpoint: `acs:mns:${REGION}:${ACCOUNT}:queues/${ref(tf, 'alicloud_message_service_queue', 'Messaging/NotificationQueue', 'queue_name')}`,
+      notify_content_format: 'SIMPLIFIED',
+      notify_strategy: 'BACKOFF_RETRY',
+    });
+    expect(resource(tf, 'alicloud_message_service_queue', 'Messaging/NotificationQueue')).toMatchObject({ message_retention_period: 345600, maximum_message_size: 65536 });
+  });
+
+  test('topics and queue are named after the prefix', () => {
+    const { tf } = synthPipeline({ namePrefix: 'dev-snaps' });
+    expect(resources(tf, 'alicloud_message_service_topic').map(([, t]) => t.topic_name).sort()).toEqual(['dev-snaps-jobs', 'dev-snaps-notifications']);
+    expect(resource(tf, 'alicloud_message_service_queue', 'NotificationQueue').queue_name).toBe('dev-snaps-notifications');
+    expect(resources(tf, 'alicloud_fcv3_function').map(([, f]) => f.function_name).sort()).toEqual(['dev-snaps-api', 'dev-snaps-worker']);
+  });
+});

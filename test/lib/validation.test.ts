@@ -1,0 +1,101 @@
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { SnapshotPipeline, SnapshotPipelineProps } from '../../lib';
+import { KEYS } from './synth';
+
+function build(props: Partial<SnapshotPipelineProps>): () => SnapshotPipeline {
+  return () => {
+    const stack = new TerraformStack(Testing.app(), 'validation');
+    return new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, ...props } as SnapshotPipelineProps);
+  };
+}
+
+function problemsOf(props: Partial<SnapshotPipelineProps>): string[] {
+  try {
+    build(props)();
+  } catch (e) {
+    const message = (e as Error).message;
+    expect(message.split('\n')[0]).toBe('Invalid SnapshotPipeline props:');
+    return message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected the props to be rejected');
+}
+
+describe('prop validation', () => {
+  test('every invalid prop is reported, all in one error', () => {
+    const problems = problemsOf({
+      apiAccessKeys: '[{"accessKeyId":"x"}]',
+      namePrefix: 'Bad_Prefix',
+      pipelineId: 'DD3DAE41',
+      region: 'Hangzhou',
+      accountId: 'acme',
+      inputBucketName: 'Has_Upper',
+      existingInputBucketName: 'ok-bucket',
+      outputBucketName: 'ab',
+      encryption: 'SM4' as 'KMS',
+      apiMemoryMb: 100,
+      apiCpu: 3,
+      workerMemoryMb: 4000,
+      workerDiskMb: 2048,
+      workerMaxRetries: 9,
+      syncTimeoutMs: 50,
+      outputExpirationDays: 0,
+      jobRecordPrefix: '/abs/../',
+      layerArns: ['not-an-arn'],
+      existingLogProjectName: 'only-project',
+      logRetentionDays: 0,
+      notificationRetentionSeconds: 10,
+    });
+    const expected = [
+      'apiAccessKeys must be a non-empty JSON array of {"accessKeyId","accessKeySecret"} with non-empty strings',
+      'namePrefix "Bad_Prefix" must start with a lower-case letter, end with a letter or digit and contain only lower-case letters, digits and hyphens',
+      'pipelineId must be 32 lower-case hex characters, got "DD3DAE41"',
+      'region must be a region id like cn-hangzhou, got "Hangzhou"',
+      'accountId must be the numeric account id, got "acme"',
+      'inputBucketName "Has_Upper" is not a valid OSS bucket name: it may contain only lower-case letters, digits and hyphens',
+      'outputBucketName "ab" is not a valid OSS bucket name: it must be 3..63 characters long, got 2',
+      'inputBucketName and existingInputBucketName are exclusive: name the bucket to create, or the one to use',
+      'encryption must be "AES256" or "KMS", got "SM4"',
+      'outputExpirationDays must be an integer in 1..36500, got 0',
+      'jobRecordPrefix must be a relative key prefix ending in "/" (letters, digits, . _ - /), got "/abs/../"',
+      'apiMemoryMb must be an integer in 128..32768, got 100',
+      'apiMemoryMb must be a multiple of 64, got 100',
+      'apiMemoryMb / apiCpu must be 1..4 GB per vCPU, got 100 MB for 3 vCPU',
+      'workerMemoryMb must be a multiple of 64, got 4000',
+      'workerDiskMb must be 512 or 10240, got 2048',
+      'workerMaxRetries must be an integer in 0..8, got 9',
+      'syncTimeoutMs must be an integer in 100..600000, got 50',
+      'layerArns entry "not-an-arn" is not a layer version ARN (acs:fc:<region>:<owner>:layers/<name>/versions/<n>)',
+      'existingLogProjectName and existingLogStoreName must be given together',
+      'logRetentionDays must be an integer in 1..3650, got 0',
+      'notificationRetentionSeconds must be an integer in 60..604800, got 10',
+    ];
+    expect(problems.sort()).toEqual(expected.sort());
+  });
+
+  test('the API keys are required and must be JSON', () => {
+    expect(problemsOf({ apiAccessKeys: '' })).toEqual(['apiAccessKeys is required: JSON [{"accessKeyId":"..","accessKeySecret":".."}] (the keys API callers sign with)']);
+    expect(problemsOf({ apiAccessKeys: 'id:secret' })).toEqual(['apiAccessKeys is not valid JSON']);
+  });
+
+  test('cross-prop rules: sync deadline inside the API timeout, kmsKeyId only with KMS, distinct buckets, cpu steps', () => {
+    expect(problemsOf({ syncTimeoutMs: 30000, apiTimeoutSeconds: 30, kmsKeyId: 'key-1', inputBucketName: 'same-bucket', outputBucketName: 'same-bucket', workerCpu: 1.23, workerMemoryMb: 4096 })).toEqual([
+      'inputBucketName and outputBucketName must differ (both "same-bucket")',
+      'kmsKeyId is only used with encryption: "KMS"',
+      'workerCpu must be a multiple of 0.05, got 1.23',
+      'syncTimeoutMs (30000) must be below apiTimeoutSeconds (30 s), or FC ends sync requests before they can answer SnapshotTimeOut',
+    ]);
+  });
+
+  test('the worker memory must fit its vCPUs (1 to 4 GB each)', () => {
+    expect(problemsOf({ workerMemoryMb: 1024, workerCpu: 2 })).toEqual(['workerMemoryMb / workerCpu must be 1..4 GB per vCPU, got 1024 MB for 2 vCPU']);
+    expect(problemsOf({ workerMemoryMb: 16384, workerCpu: 2 })).toEqual(['workerMemoryMb / workerCpu must be 1..4 GB per vCPU, got 16384 MB for 2 vCPU']);
+  });
+
+  test('valid props and tokens pass', () => {
+    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const keys = new TerraformVariable(stack, 'keys', { type: 'string', sensitive: true });
+    const memory = new TerraformVariable(stack, 'memory', { type: 'number' });
+    expect(() => new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: keys.stringValue, workerMemoryMb: memory.numberValue, namePrefix: 'prod-snaps' })).not.toThrow();
+    expect(build({ namePrefix: 'ok-prefix', workerMemoryMb: 2048, workerCpu: 0.5, pipelineId: 'dd3dae411e704030b921e52698e5aaaa' })).not.toThrow();
+  });
+});
