@@ -21,10 +21,7 @@ export interface OssConnectionOptions {
   readonly refreshIntervalMs?: number;
   /** Use the region's internal endpoint (`oss-<region>-internal.aliyuncs.com`): free traffic inside the region. */
   readonly internal?: boolean;
-  /**
-   * A custom endpoint, e.g. `https://oss-cn-hangzhou-internal.aliyuncs.com` or a local test server.
-   * Must be a host name, not an IP address (ali-oss refuses to sign URLs for IP endpoints).
-   */
+  /** A custom endpoint, e.g. `https://oss-cn-hangzhou-internal.aliyuncs.com` or a local test server. */
   readonly endpoint?: string;
   /** Address buckets as `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>/<key>`. @default false */
   readonly pathStyle?: boolean;
@@ -38,10 +35,34 @@ export function normalizeRegion(region: string): string {
   return region.replace(/^oss-/, '');
 }
 
+/** The credentials an ali-oss client currently holds (they change when STS tokens are refreshed). */
+export interface OssClientCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly stsToken?: string;
+}
+
+export function currentCredentials(client: OSS): OssClientCredentials {
+  return (client as unknown as { options: OssClientCredentials }).options;
+}
+
 export class OssClients {
   private readonly clients = new Map<string, OSS>();
 
   constructor(private readonly options: OssConnectionOptions) {}
+
+  /** The URL prefix of a bucket's objects, as ali-oss addresses them with these options. */
+  bucketBaseUrl(bucket: string): string {
+    const o = this.options;
+    if (o.endpoint) {
+      const url = new URL(/^https?:\/\//.test(o.endpoint) ? o.endpoint : `${o.secure === false ? 'http' : 'https'}://${o.endpoint}`);
+      const isIp = /^[\d.]+$|^\[/.test(url.hostname);
+      const origin = `${url.protocol}//${url.host}`;
+      return o.pathStyle || isIp ? `${origin}/${bucket}` : `${url.protocol}//${bucket}.${url.host}`;
+    }
+    const scheme = o.secure === false ? 'http' : 'https';
+    return `${scheme}://${bucket}.oss-${normalizeRegion(o.region)}${o.internal ? '-internal' : ''}.aliyuncs.com`;
+  }
 
   forBucket(bucket: string): OSS {
     let client = this.clients.get(bucket);

@@ -3,7 +3,8 @@
  * and hands the capture engine a signed GET URL, so ffmpeg reads only the byte ranges it seeks to.
  */
 import type { MediaSource, ObjectStorage } from '../../core/ports';
-import { OssClients, normalizeRegion, ossCode, ossFailure, ossStatus, type OssConnectionOptions } from './oss-client';
+import { signedGetUrl } from './oss-signed-url';
+import { OssClients, currentCredentials, normalizeRegion, ossCode, ossFailure, ossStatus, type OssConnectionOptions } from './oss-client';
 import { encodeObjectKey } from './object-key-url';
 
 export interface OssObjectStorageOptions extends OssConnectionOptions {
@@ -35,7 +36,16 @@ export class OssObjectStorage implements ObjectStorage {
     } catch (err) {
       throw ossFailure(err, `${bucket}/${key}`);
     }
-    const uri = client.signatureUrl(key, { expires: this.options.signedUrlExpirySec ?? 3600, method: 'GET' });
+    const creds = currentCredentials(client);
+    const uri = signedGetUrl({
+      bucketBaseUrl: this.clients.bucketBaseUrl(bucket),
+      bucket,
+      key,
+      accessKeyId: creds.accessKeyId,
+      accessKeySecret: creds.accessKeySecret,
+      securityToken: creds.stsToken || undefined,
+      expires: Math.floor(Date.now() / 1000) + (this.options.signedUrlExpirySec ?? 3600),
+    });
     return { uri, sizeBytes };
   }
 

@@ -70,9 +70,9 @@ export class FakeOssServer {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** ali-oss refuses IP endpoints for signed URLs, so clients use the `localhost` name. */
+  /** An IP, not `localhost`: static ffmpeg builds crash resolving host names. */
   get endpoint(): string {
-    return `http://localhost:${this.port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   createBucket(name: string): void {

@@ -66,7 +66,7 @@ describe('OssJobStore against an OSS-protocol server', () => {
   });
 
   it('a store it cannot reach fails with TransientNetWorkError, a forbidden one with PermissionDenied', async () => {
-    const down = new OssJobStore({ region: 'cn-hangzhou', ...creds, endpoint: 'http://localhost:1', pathStyle: true, bucket: 'jobs-bucket', timeoutMs: 2000 });
+    const down = new OssJobStore({ region: 'cn-hangzhou', ...creds, endpoint: 'http://127.0.0.1:1', pathStyle: true, bucket: 'jobs-bucket', timeoutMs: 2000 });
     await expect(down.get(hexId(1))).rejects.toMatchObject({ code: 'TransientNetWorkError' });
     const wrong = new OssJobStore({ region: 'cn-hangzhou', ...creds, accessKeySecret: 'bad', endpoint: oss.endpoint, pathStyle: true, bucket: 'jobs-bucket' });
     await expect(wrong.put(jobRecord(hexId(1), 1))).rejects.toMatchObject({ code: 'PermissionDenied.ResourceAccess' });

@@ -1,3 +1,4 @@
+import { OssClients } from '../../../runtime/adapters/storage/oss-client';
 import { OssObjectStorage } from '../../../runtime/adapters/storage/oss-object-storage';
 import { SnapshotError } from '../../../runtime/core/errors';
 import { FakeOssServer } from './fake-oss-server';
@@ -34,7 +35,7 @@ describe('OssObjectStorage against an OSS-protocol server', () => {
     oss.putObject('media-in', 'videos/clip 1.mp4', video, 'video/mp4');
     const source = await storage.resolveInput('media-in', 'videos/clip 1.mp4');
     expect(source.sizeBytes).toBe(100_000);
-    expect(source.uri).toMatch(/^http:\/\/localhost:\d+\/media-in\/videos\/clip%201\.mp4\?/);
+    expect(source.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media-in\/videos\/clip%201\.mp4\?/);
     const url = new URL(source.uri);
     expect(Number(url.searchParams.get('Expires')) - Date.now() / 1000).toBeGreaterThan(3500);
     expect(url.searchParams.get('security-token')).toBe(creds.securityToken);
@@ -78,7 +79,7 @@ describe('OssObjectStorage against an OSS-protocol server', () => {
   });
 
   it('an unreachable endpoint is TransientNetWorkError', async () => {
-    const down = new OssObjectStorage({ region: 'cn-hangzhou', ...creds, endpoint: 'http://localhost:1', pathStyle: true, timeoutMs: 2000 });
+    const down = new OssObjectStorage({ region: 'cn-hangzhou', ...creds, endpoint: 'http://127.0.0.1:1', pathStyle: true, timeoutMs: 2000 });
     const err = await down.put('media-out', 'k.jpg', Buffer.from('x'), 'image/jpeg').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SnapshotError);
     expect(err).toMatchObject({ code: 'TransientNetWorkError', httpStatus: 503 });
@@ -99,5 +100,37 @@ describe('OssObjectStorage against an OSS-protocol server', () => {
   it('publicUrl is the bucket domain with the key encoded and {Count} kept', () => {
     expect(storage.publicUrl('media-out', 'out/a b/shot-{Count}.jpg')).toBe('https://media-out.oss-cn-hangzhou.aliyuncs.com/out/a%20b/shot-{Count}.jpg');
     expect(new OssObjectStorage({ region: 'oss-cn-shanghai', ...creds }).publicUrl('b1', 'é.jpg')).toBe('https://b1.oss-cn-shanghai.aliyuncs.com/%C3%A9.jpg');
+  });
+});
+
+describe('where OSS objects are addressed', () => {
+  it('virtual-host style on the region endpoint, internal when asked, path style for custom endpoints', () => {
+    expect(new OssClients({ region: 'cn-hangzhou', ...creds }).bucketBaseUrl('b1')).toBe('https://b1.oss-cn-hangzhou.aliyuncs.com');
+    expect(new OssClients({ region: 'oss-cn-beijing', ...creds, internal: true }).bucketBaseUrl('b1')).toBe('https://b1.oss-cn-beijing-internal.aliyuncs.com');
+    expect(new OssClients({ region: 'cn-hangzhou', ...creds, endpoint: 'https://oss.example.com' }).bucketBaseUrl('b1')).toBe('https://b1.oss.example.com');
+    expect(new OssClients({ region: 'cn-hangzhou', ...creds, endpoint: 'http://127.0.0.1:9000' }).bucketBaseUrl('b1')).toBe('http://127.0.0.1:9000/b1');
+  });
+});
+
+describe('a signed input URL read by the real ffprobe', () => {
+  it('ffprobe opens the video through the signed URL (signature, STS token and encoded key intact)', async () => {
+    const { ffprobePath } = await import('../../../runtime/capture/ffmpeg-binaries');
+    const { makeIndexedVideo, run } = await import('../../support/media');
+    const { readFile } = await import('node:fs/promises');
+    const oss = await FakeOssServer.start([creds]);
+    try {
+      oss.createBucket('media-in');
+      const storage = new OssObjectStorage({ region: 'cn-hangzhou', ...creds, endpoint: oss.endpoint, pathStyle: true });
+      const video = await readFile(await makeIndexedVideo({ durationSec: 2 }));
+      await storage.put('media-in', 'phone videos/clip é+1.mp4', video, 'video/mp4');
+      const source = await storage.resolveInput('media-in', 'phone videos/clip é+1.mp4');
+      oss.requests.length = 0;
+      const out = await run(ffprobePath(), ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', source.uri]);
+      expect(Number(out.toString().trim())).toBeCloseTo(2, 0);
+      expect(oss.requests.length).toBeGreaterThan(0);
+      expect(oss.requests.every((r) => r.method === 'GET' && r.authorizedBy === 'url')).toBe(true);
+    } finally {
+      await oss.close();
+    }
   });
 });
