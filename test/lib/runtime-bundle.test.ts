@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
+import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { SnapshotPipeline } from '../../lib';
 import { bundleRuntime, defaultEntry } from '../../lib/runtime-bundle';
 import { KEYS } from './synth';
@@ -11,6 +12,7 @@ import { KEYS } from './synth';
 function fullSynth(outdir: string, props: { codeDirectory?: string } = {}): { zip: Buffer; zipFile: string } {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'bundle');
+  new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
   new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, ...props });
   app.synth();
   const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'bundle', 'cdk.tf.json'), 'utf8'));

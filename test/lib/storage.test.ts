@@ -1,6 +1,6 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { SnapshotPipeline } from '../../lib';
-import { ACCOUNT, KEYS, policyOf, ref, resource, resources, synthPipeline } from './synth';
+import { ACCOUNT, KEYS, policyOf, ref, resource, resources, synthPipeline, Tf } from './synth';
 
 const bucketRef = (tf: any, which: 'Input' | 'Output') => ref(tf, 'alicloud_oss_bucket', `Storage/${which}/Bucket`, 'bucket');
 
@@ -79,7 +79,8 @@ describe('created buckets are hardened', () => {
     const { tf, pipeline } = synthPipeline({ inputBucketName: 'acme-videos-in', outputBucketName: 'acme-thumbs-out' });
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').bucket).toBe('acme-videos-in');
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket').bucket).toBe('acme-thumbs-out');
-    expect(pipeline.inputBucketName).toBe(pipeline.storage.inputBucket!.bucket.bucket);
+    expect(Object.entries(tf.output).find(([k]) => k.includes('input_bucket'))![1].value).toBe(bucketRef(tf, 'Input'));
+    expect(pipeline.storage.inputBucket).toBeDefined();
   });
 });
 
@@ -110,8 +111,9 @@ describe('existing buckets', () => {
     const stack = new TerraformStack(app, 'tokens');
     const name = new TerraformVariable(stack, 'input_bucket', { type: 'string' });
     const p = new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, existingInputBucketName: name.stringValue });
-    const tf = JSON.parse(Testing.synth(stack));
+    const tf: Tf = JSON.parse(Testing.synth(stack));
     expect(resource(tf, 'alicloud_fcv3_function', 'Compute/Api').environment_variables.SNAPSHOT_INPUT_BUCKET).toBe('${var.input_bucket}');
-    expect(p.inputBucketName).toBe(name.stringValue);
+    expect(Object.entries(tf.output).find(([k]) => k.includes('input_bucket'))![1].value).toBe('${var.input_bucket}');
+    expect(p.storage.inputBucket).toBeUndefined();
   });
 });
