@@ -29,13 +29,25 @@ function seconds(n: number): string {
   return Math.max(0, n).toFixed(6);
 }
 
+/**
+ * Below this, read from the start instead of seeking: it costs a few frames at most, and some
+ * demuxers (FLV whose first frame has a non-zero timestamp) return nothing after a seek to ~0.
+ */
+const NO_SEEK_BELOW_SEC = 0.25;
+
+function effectiveSeek(g: Grab): number {
+  return g.seekSec < NO_SEEK_BELOW_SEC ? 0 : g.seekSec;
+}
+
 function inputOptions(g: Grab): string[] {
-  if (g.kind === 'exact') return ['-ss', seconds(g.seekSec)];
-  return ['-noaccurate_seek', '-skip_frame', 'nokey', '-ss', seconds(g.seekSec)];
+  const seek = effectiveSeek(g);
+  const ss = seek > 0 ? ['-ss', seconds(seek)] : [];
+  if (g.kind === 'exact') return ss;
+  return ['-noaccurate_seek', '-skip_frame', 'nokey', ...ss];
 }
 
 function branchFilters(g: Grab, i: number): string[] {
-  const seek = Math.max(0, g.seekSec);
+  const seek = effectiveSeek(g);
   if (g.kind === 'exact') {
     const skip = g.fromSec - seek;
     // Accurate seek already drops frames before seekSec; a pre-roll drops up to fromSec here.
@@ -82,7 +94,7 @@ export async function grabFrames(
       out.push(undefined);
       continue;
     }
-    out.push({ timeSec: Math.max(0, grabs[i].seekSec) + t[t.length - 1], jpeg: pics[pics.length - 1] });
+    out.push({ timeSec: effectiveSeek(grabs[i]) + t[t.length - 1], jpeg: pics[pics.length - 1] });
   }
   return out;
 }

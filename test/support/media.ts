@@ -52,10 +52,12 @@ export interface VideoSpec {
   audioOnly?: boolean;
   /** Adds a sine audio track to the video. */
   withAudio?: boolean;
+  /** Adds temporal noise (0-100, e.g. 30) so the file is large, as real footage is (byte-range tests). */
+  noise?: number;
 }
 
-type Resolved = Required<Omit<VideoSpec, 'rotate' | 'sar' | 'tenBitHdr' | 'audioOnly' | 'withAudio'>> &
-  Pick<VideoSpec, 'rotate' | 'sar' | 'tenBitHdr' | 'audioOnly' | 'withAudio'>;
+type Optional = 'rotate' | 'sar' | 'tenBitHdr' | 'audioOnly' | 'withAudio' | 'noise';
+type Resolved = Required<Omit<VideoSpec, Optional>> & Pick<VideoSpec, Optional>;
 
 function resolveSpec(spec: VideoSpec): Resolved {
   const fps = spec.fps ?? 25;
@@ -73,6 +75,7 @@ function resolveSpec(spec: VideoSpec): Resolved {
     tenBitHdr: spec.tenBitHdr,
     audioOnly: spec.audioOnly,
     withAudio: spec.withAudio,
+    noise: spec.noise,
   };
 }
 
@@ -163,6 +166,7 @@ async function generate(s: Resolved, out: string): Promise<void> {
   // which is ~1000 nits in PQ and 75% signal in HLG, a realistic highlight level.
   const white = s.tenBitHdr ? 180 : 235;
   const filters = [`geq=lum='${patternExpr(s, white, 16)}':cb=128:cr=128`];
+  if (s.noise) filters.push(`noise=alls=${s.noise}:allf=t`);
   if (s.sar) filters.push(`setsar=${s.sar.replace(':', '/')}`);
   filters.push(`format=${s.tenBitHdr ? 'yuv420p10le' : 'yuv420p'}`);
   const hdrArgs =

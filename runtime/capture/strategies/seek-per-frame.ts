@@ -38,7 +38,7 @@ function acceptable(t: SeekTarget, g: Grabbed | undefined, frameDurationSec: num
   // Intra results are bounded by trim. The frame on screen at T started at or before T, so an
   // exact frame starting after T means the seek overshot.
   void frameDurationSec;
-  return t.frameType === 'intra' || g.timeSec <= t.timeSec + 0.001;
+  return t.frameType === 'intra' || g.timeSec <= t.timeSec + 0.0001;
 }
 
 export async function seekPerFrame(
