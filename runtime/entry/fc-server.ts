@@ -108,7 +108,8 @@ export function createFcRequestListener(cfg: CloudConfig): http.RequestListener 
   };
 }
 
-export function startFcServer(cfg: CloudConfig = readCloudConfig()): Promise<http.Server> {
+export async function startFcServer(config?: CloudConfig): Promise<http.Server> {
+  const cfg = config ?? readCloudConfig();
   const server = http.createServer(createFcRequestListener(cfg));
   // FC keeps connections open between invocations; the sync deadline bounds API calls anyway.
   server.keepAliveTimeout = 600_000;
