@@ -5,7 +5,7 @@
  *   chain already sees the display orientation (portrait stays portrait);
  * - pixel aspect: scaled to the display size computed by the probe, then `setsar=1`, so a JPG
  *   (square pixels in every viewer) looks as the video did;
- * - HDR: PQ and HLG are tone-mapped to SDR BT.709 (zscale to linear light, Hable curve, back to
+ * - HDR: PQ and HLG are tone-mapped to SDR BT.709 (zscale to linear light, Mobius curve, back to
  *   BT.709), otherwise the thumbnail is grey and flat;
  * - size: `Width`/`Height` resolved by the core's rule, scaled with bicubic filtering.
  */
@@ -31,13 +31,13 @@ export function pictureFilters(media: MediaInfo, size: { width: number; height: 
   if (isHdr(media)) {
     // Scale first (in the HDR domain): tone mapping then touches only the output pixels.
     f.push(`scale=${size.width}:${size.height}:flags=bicubic`, 'setsar=1');
-    // The HLG transfer needs a nominal peak to reach linear light; 1000 nits is the reference display.
-    const npl = media.colorTransfer === 'arib-std-b67' ? 1000 : 100;
+    // Linear light with SDR white at 100 nits; Mobius keeps the SDR range linear and rolls off
+    // only the highlights above it (Hable darkens HLG reference white to ~75%).
     f.push(
-      `zscale=t=linear:npl=${npl}`,
+      'zscale=t=linear:npl=100',
       'format=gbrpf32le',
       'zscale=p=bt709',
-      'tonemap=tonemap=hable:desat=0',
+      'tonemap=tonemap=mobius:desat=0',
       'zscale=t=bt709:m=bt709:r=tv',
       'format=yuv420p',
     );
