@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,7 +8,42 @@ import { App, TerraformStack } from 'cdktf';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { SnapshotPipeline } from '../../lib';
 import { bundleRuntime, defaultEntry } from '../../lib/runtime-bundle';
-import { KEYS } from './synth';
+import { ACCOUNT, KEYS, REGION, resource, synthPipeline } from './synth';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/**
+ * Starts the bundle the way Function Compute does: `node index.js` in the code folder, with the
+ * environment the construct synthesized for that function (references to other resources
+ * replaced by plausible names) plus the role credentials FC injects.
+ */
+async function startBundled(dir: string, fnEnv: Record<string, string>): Promise<{ port: number; stop: () => void; output: () => string }> {
+  const port = await freePort();
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  for (const [k, v] of Object.entries(fnEnv)) env[k] = v.replace(/\$\{[^}]+\}/g, 'resolved-name');
+  Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.role', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'role-secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'token', FC_SERVER_PORT: String(port) });
+  const child = spawn(process.execPath, ['index.js'], { cwd: dir, env });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bundle did not start listening: ${out}`)), 15000);
+    const check = () => (out.includes('listening') ? (clearTimeout(timer), resolve()) : undefined);
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.on('exit', (code) => (clearTimeout(timer), reject(new Error(`bundle exited with ${code}: ${out}`))));
+  });
+  return { port, stop: () => child.kill(), output: () => out };
+}
 
 function fullSynth(outdir: string, props: { codeDirectory?: string } = {}): { zip: Buffer; zipFile: string } {
   const app = new App({ outdir });
@@ -40,6 +76,34 @@ describe('runtime bundle', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).not.toMatch(/Cannot find module/);
     expect(run.stderr).toMatch(/SNAPSHOT_REGION is required/);
+  });
+
+  test('started with the environment the construct gives the API function, the bundle serves the MPS API', async () => {
+    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT, existingInputBucketName: 'media-in', existingOutputBucketName: 'media-out' });
+    const server = await startBundled(bundleRuntime(defaultEntry()), resource(tf, 'alicloud_fcv3_function', 'Compute/Api').environment_variables);
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/?Action=SubmitSnapshotJob&Version=2014-06-18&Format=JSON`);
+      const body = (await res.json()) as Record<string, string>;
+      // Unsigned: the runtime's own signature check answers, as the MPS gateway would.
+      expect(res.status).toBe(400);
+      expect(body.Code).toBe('MissingParameter');
+      expect(body.HostId).toBe(`mts.${REGION}.aliyuncs.com`);
+    } finally {
+      server.stop();
+    }
+  });
+
+  test('started with the worker environment, the bundle answers FC invocations of the jobs trigger', async () => {
+    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT, existingInputBucketName: 'media-in', existingOutputBucketName: 'media-out' });
+    const server = await startBundled(bundleRuntime(defaultEntry()), resource(tf, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables);
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/invoke`, { method: 'POST', body: 'not an MNS event' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toHaveProperty('ignored');
+      expect(server.output()).toMatch(/"role":"worker"/);
+    } finally {
+      server.stop();
+    }
   });
 
   test('the zip the functions deploy holds index.js and is byte-identical across synths (no needless redeploys)', () => {
