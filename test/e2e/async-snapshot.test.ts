@@ -67,6 +67,13 @@ test.each<ClientKind>(['mts-v3', 'pop-get'])('%s: Interval+Num sequence with pla
   expect(msg.Type).toBe('Snapshot');
   expect(msg.UserData).toBe('async-1');
   expect(msg.JobId).toBe(job.Id);
+  expect(msg.Count).toBe(3);
+  expect(msg.TimeArray).toEqual([400, 1400, 2400]);
+  // LastUrl points at the local bucket file server and downloads the last JPG.
+  const last = await fetch(String(msg.LastUrl));
+  expect(last.status).toBe(200);
+  expect(last.headers.get('content-type')).toBe('image/jpeg');
+  expect(Buffer.from(await last.arrayBuffer())).toEqual(await fs.readFile(local.objectPath(keys[2])));
 });
 
 test('Num past the end of the video is truncated and Count says how many were taken', async () => {
@@ -74,12 +81,16 @@ test('Num past the end of the video is truncated and Count says how many were ta
   const job = await submit(svc, 'mts-v2', {
     Input: JSON.stringify(oss(svc, svc.inputBucket, 'in/a/clip.mp4')),
     SnapshotConfig: JSON.stringify({ OutputFile: oss(svc, svc.outputBucket, 'trunc/{Count}.jpg'), Time: '1000', Interval: '1', Num: '10' }),
+    PipelineId: svc.pipelineId,
   });
   const done = await waitForFinal(svc, job.Id);
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('3');
   expect(await local.listOutputs('trunc/')).toEqual(['trunc/00001.jpg', 'trunc/00002.jpg', 'trunc/00003.jpg']);
-  expect(done.MNSMessageResult).toBeUndefined();
+  const msg = await notificationFor(job.Id);
+  expect(msg.Count).toBe(3);
+  expect(msg.UrlPattern).toBe(`${svc.endpoint}/oss/${svc.outputBucket}/trunc/{Count}.jpg`);
+  expect(msg.LastUrl).toBe(`${svc.endpoint}/oss/${svc.outputBucket}/trunc/00003.jpg`);
 });
 
 test('Interval=0 spreads Num snapshots over the whole video (average mode)', async () => {
@@ -91,6 +102,7 @@ test('Interval=0 spreads Num snapshots over the whole video (average mode)', asy
   const done = await waitForFinal(svc, job.Id);
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('4');
+  expect(done.MNSMessageResult).toBeUndefined();
   const keys = await local.listOutputs('avg/');
   expect(keys).toHaveLength(4);
   const frames = await Promise.all(keys.map(async (k) => readFrameIndex(await fs.readFile(local.objectPath(k)))));
