@@ -123,9 +123,14 @@ export async function downloadThenCapture(url: string, timeMs: number, tmpDir: s
   }
 }
 
-/** Raw ffmpeg reading the URL itself (its own byte-range seeking): the floor for bytes read. */
+/**
+ * Raw ffmpeg reading the URL itself (its own byte-range seeking). At `-v verbose` ffmpeg logs
+ * how many bytes its demuxer actually pulled from the input (AVIO statistics): what the reader
+ * consumed, as opposed to what the server pushed before the reader hung up.
+ */
 export async function exactFrameOverHttp(url: string, timeMs: number, out: string): Promise<Sample> {
-  const r = await run(binaries().ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-ss', s(timeMs), '-i', url, '-frames:v', '1', '-an', '-y', out]);
+  const r = await run(binaries().ffmpeg, ['-hide_banner', '-nostdin', '-v', 'verbose', '-ss', s(timeMs), '-i', url, '-frames:v', '1', '-an', '-y', out]);
   if (r.code !== 0) throw new Error(`ffmpeg over HTTP failed: ${r.stderr.slice(-800)}`);
-  return { wallMs: r.wallMs, cpuMs: r.cpuMs };
+  const consumed = [...r.stderr.matchAll(/Statistics: (\d+) bytes read/g)].map((m) => Number(m[1]));
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, consumedBytes: consumed.length ? Math.max(...consumed) : undefined };
 }

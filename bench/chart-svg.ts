@@ -36,7 +36,7 @@ export function renderLatencySvg(r: BenchReport): string {
       y += headH - 6;
       continue;
     }
-    const fill = it.role === 'project' ? '#1f77b4' : '#b0b0b0';
+    const fill = it.role === 'project' ? '#1f77b4' : it.role === 'project-direct' ? '#9ecae1' : '#b0b0b0';
     body.push(`<text x="${labelW - 8}" y="${y + 14}" text-anchor="end">${esc(it.label)}</text>`);
     body.push(`<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, x(it.median) - labelW).toFixed(1)}" height="${rowH - 6}" fill="${fill}"/>`);
     body.push(`<line x1="${x(it.min).toFixed(1)}" x2="${x(it.max).toFixed(1)}" y1="${y + rowH / 2}" y2="${y + rowH / 2}" stroke="#333" stroke-width="1.5"/>`);
@@ -59,7 +59,7 @@ export function renderLatencySvg(r: BenchReport): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${labelW + plotW + 80}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="8" y="22" font-size="16" font-weight="bold">Snapshot latency per case (median, whisker = min..max, log scale)</text>`,
-    `<text x="8" y="40" font-size="11" fill="#555">${esc(sub)} — blue: project, grey: baselines; ${esc(r.startedAt)}</text>`,
+    `<text x="8" y="40" font-size="11" fill="#555">${esc(sub)} — dark blue: project via API, light blue: capture module direct, grey: baselines; ${esc(r.startedAt)}</text>`,
     ...grid,
     ...body,
     `<text x="${labelW + plotW / 2}" y="${height - 6}" text-anchor="middle" font-size="11">wall time, seconds</text>`,

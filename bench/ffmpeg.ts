@@ -56,7 +56,8 @@ export function run(bin: string, args: string[], opts: { cwd?: string } = {}): P
     const child = spawn(bin, args, { cwd: opts.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 20000) stderr += d.toString();
+      // Keep the tail: errors and AVIO statistics come last.
+      stderr = (stderr + d.toString()).slice(-20000);
     });
     child.on('error', reject);
     child.on('close', (code) => {

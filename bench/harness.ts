@@ -5,12 +5,16 @@
  */
 import { summarize, type Summary } from './stats';
 
-export type Role = 'project' | 'baseline';
+/** `project` is the headline path (what users call); `project-direct` is the same engine without the API in front. */
+export type Role = 'project' | 'project-direct' | 'baseline';
 
 export interface Sample {
   wallMs: number;
   cpuMs?: number;
+  /** Body bytes the server sent (counted at the server). */
   bytes?: number;
+  /** Bytes the reader itself consumed, where the reader can tell (ffmpeg's AVIO statistics). */
+  consumedBytes?: number;
   requests?: number;
   peakRssKb?: number;
 }
@@ -34,6 +38,7 @@ export interface VariantResult {
   wall: Summary;
   cpu?: Summary;
   bytes?: Summary;
+  consumedBytes?: Summary;
   requests?: Summary;
   peakRssKb?: Summary;
 }
@@ -52,6 +57,7 @@ export function toResult(v: Pick<Variant, 'id' | 'label' | 'role'>, samples: Sam
     wall: summarize(samples.map((s) => s.wallMs)),
     cpu: maybe(samples, (s) => s.cpuMs),
     bytes: maybe(samples, (s) => s.bytes),
+    consumedBytes: maybe(samples, (s) => s.consumedBytes),
     requests: maybe(samples, (s) => s.requests),
     peakRssKb: maybe(samples, (s) => s.peakRssKb),
   };

@@ -89,3 +89,12 @@ export class RssSampler {
     return this.peak;
   }
 }
+
+/** Busy CPU time of the whole machine so far (all cores, everything but idle and iowait), in ms. */
+export function machineBusyMs(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...
+  const busy = v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] ?? 0);
+  return busy * TICK_MS;
+}

@@ -40,7 +40,7 @@ export interface BenchReport {
   startedAt: string;
   wallMs: number;
   quick: boolean;
-  machine: { nproc: number; cpuModel: string; memGiB: number; node: string; loadAvgAtStart: number[] };
+  machine: { nproc: number; cpuModel: string; memGiB: number; node: string; loadAvgAtStart: number[]; loadAvgAtEnd?: number[]; otherProcessesCpuShare?: number };
   ffmpeg: { path: string; version: string; source: string };
   media: { key: string; label: string; file: string; sizeBytes: number; generatedMs: number }[];
   cases: CaseResult[];
@@ -93,7 +93,7 @@ export function formatCase(c: CaseResult): string {
   const project = c.variants.find((v) => v.role === 'project');
   lines.push(`   ${pad('variant', 46)} ${lpad('median', 9)} ${lpad('min..max', 17)} ${lpad('cpu', 8)} ${lpad('read', 9)}  project/this`);
   for (const v of c.variants) {
-    const ratio = project && v !== project ? `${(project.wall.median / v.wall.median).toFixed(2)}x` : '';
+    const ratio = project && v.role !== 'project' ? `${(project.wall.median / v.wall.median).toFixed(2)}x` : '';
     const bytes = v.bytes ? `${(v.bytes.median / 1e6).toFixed(1)}MB` : '';
     lines.push(
       `   ${pad(`${v.role === 'project' ? '*' : ' '} ${v.label}`, 46)} ${lpad(`${sec(v.wall.median)} s`, 9)} ${lpad(`${sec(v.wall.min)}..${sec(v.wall.max)}`, 17)} ${lpad(v.cpu ? `${sec(v.cpu.median)}` : '', 8)} ${lpad(bytes, 9)}  ${ratio}`,
@@ -110,6 +110,47 @@ export function formatSummary(r: BenchReport): string {
   const notRun = r.cases.filter((c) => c.error).map((c) => c.id);
   return [
     `\ntargets: ${met}/${all.length} met${notRun.length ? `; cases not run: ${notRun.join(', ')}` : ''}`,
-    `bench wall time: ${(r.wallMs / 1000).toFixed(1)} s`,
+    `bench wall time: ${(r.wallMs / 1000).toFixed(1)} s; load average at start ${r.machine.loadAvgAtStart.join(' ')}, at end ${(r.machine.loadAvgAtEnd ?? []).join(' ')}`,
+    r.machine.otherProcessesCpuShare !== undefined
+      ? `other processes on this machine used ${(100 * r.machine.otherProcessesCpuShare).toFixed(0)}% of its CPU during the run (0% = a quiet machine)`
+      : '',
   ].join('\n');
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** The same figures as Markdown, for docs/performance.md. */
+export function formatMarkdown(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(`Run of ${r.startedAt} (${r.quick ? 'QUICK, small media' : 'full'}), ${(r.wallMs / 1000).toFixed(0)} s wall. ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node}.`);
+  out.push(`ffmpeg: \`${r.ffmpeg.version}\` at \`${r.ffmpeg.path}\` (${r.ffmpeg.source}).`);
+  if (r.machine.otherProcessesCpuShare !== undefined) {
+    out.push(`Other processes used ${(100 * r.machine.otherProcessesCpuShare).toFixed(0)}% of the machine's CPU during the run (load average ${r.machine.loadAvgAtStart.join(' ')} at start).`);
+  }
+  out.push('');
+  out.push('| case | variant | median | min..max | CPU s (median) | read | project / this |');
+  out.push('|---|---|---:|---:|---:|---:|---:|');
+  for (const c of r.cases) {
+    if (c.error) {
+      out.push(`| ${cell(c.title)} | not run: ${cell(c.error)} | | | | | |`);
+      continue;
+    }
+    const project = c.variants.find((v) => v.role === 'project');
+    c.variants.forEach((v, i) => {
+      const ratio = project && v.role !== 'project' ? `${(project.wall.median / v.wall.median).toFixed(2)}x` : '';
+      const name = v.role === 'project' ? `**${cell(v.label)}**` : cell(v.label);
+      out.push(
+        `| ${i === 0 ? cell(c.title) : ''} | ${name} | ${sec(v.wall.median)} s | ${sec(v.wall.min)}..${sec(v.wall.max)} | ${v.cpu ? sec(v.cpu.median) : ''} | ${v.bytes ? `${(v.bytes.median / 1e6).toFixed(1)} MB / ${v.requests?.median ?? ''} req` : ''} | ${ratio} |`,
+      );
+    });
+  }
+  out.push('');
+  out.push('| target | result | value | limit | margin |');
+  out.push('|---|---|---:|---:|---:|');
+  for (const c of r.cases) {
+    for (const t of c.targets) {
+      out.push(`| ${cell(t.text)} | ${t.met ? 'MET' : '**MISSED**'} | ${fmtValue(t.value, t.unit)} | ${fmtValue(t.limit, t.unit)} | ${t.margin >= 0 ? '' : '-'}${fmtValue(Math.abs(t.margin), t.unit)} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
 }

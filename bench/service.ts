@@ -64,7 +64,10 @@ export class BenchService {
           reject(new Error(`service child printed ${line}: ${String(e)}`));
         }
       });
-      child.once('exit', (code) => reject(new Error(`service child exited ${code}: ${stderr}`)));
+      child.once('exit', (code) => {
+        const why = stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? stderr.trim().split('\n').pop() ?? '';
+        reject(new Error(`service child exited ${code}: ${why.trim()}`));
+      });
     });
     // Anything else the service prints is drained so a full pipe cannot stall it.
     child.stdout!.resume();

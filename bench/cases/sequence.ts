@@ -16,7 +16,8 @@ function bestOf(results: { id: string; wall: { median: number } }[], ids: string
 
 export async function asyncSequence(ctx: BenchContext): Promise<CaseResult> {
   const v = ctx.media.long;
-  const start = at(ctx, 100);
+  // 105 s, 125 s, ...: each 5 s into its GOP (the average distance), none on a key frame.
+  const start = at(ctx, 105);
   const interval = scaledInterval(ctx, 20);
   const times = Array.from({ length: 10 }, (_, i) => start + i * interval * 1000);
   const dir = out(ctx, 'seq');
