@@ -5,7 +5,7 @@
  *
  *   npm run bench                      full run (fresh clone: < 10 min on 2 cores)
  *   npm run bench -- --quick           smoke run on small media, results under bench/.cache/results-quick/
- *   npm run bench -- --cases sync-exact,sprite
+ *   npm run bench -- --cases sync-exact,sprite   (results under bench/.cache/results-partial/)
  *
  * Targets are tracked, not asserted: the exit code is 0 unless the bench itself breaks.
  */
@@ -152,8 +152,10 @@ async function main(): Promise<void> {
   for (const c of report.cases) console.log(formatCase(c));
   console.log(formatSummary(report));
 
-  // Quick runs are smoke tests on toy media: their figures go to the gitignored cache, never over the committed ones.
-  const outDir = args.quick ? path.join(__dirname, '.cache', 'results-quick') : path.join(__dirname, 'results');
+  // Only a full run of every case replaces the committed figures; quick runs (toy media) and
+  // partial runs (--cases) write to the gitignored cache.
+  const partial = args.cases.length < Object.keys(CASES).length;
+  const outDir = args.quick ? path.join(__dirname, '.cache', 'results-quick') : partial ? path.join(__dirname, '.cache', 'results-partial') : path.join(__dirname, 'results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'latency.svg'), renderLatencySvg(report));

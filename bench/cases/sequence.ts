@@ -5,6 +5,18 @@ import { at, out, type BenchContext } from '../context';
 import { runInterleaved, type Variant } from '../harness';
 import { atMost, ratioOf, type CaseResult } from '../report';
 import { measureService, uniqueKey } from './project';
+import type { Sample } from '../harness';
+import { childrenCpuMs } from '../proc';
+
+/** Times an in-process call to the capture module, its ffmpeg children included. */
+async function measureDirect(fn: () => Promise<unknown>): Promise<Sample> {
+  const t0 = performance.now();
+  const u0 = process.cpuUsage();
+  const c0 = childrenCpuMs();
+  await fn();
+  const u = process.cpuUsage(u0);
+  return { wallMs: performance.now() - t0, cpuMs: (u.user + u.system) / 1000 + childrenCpuMs() - c0 };
+}
 
 function scaledInterval(ctx: BenchContext, secondsOf600: number): number {
   return Math.max(1, Math.round((secondsOf600 / 600) * ctx.media.long.durationSec));
@@ -41,6 +53,15 @@ export async function asyncSequence(ctx: BenchContext): Promise<CaseResult> {
         ),
     });
   }
+  const capture = ctx.capture;
+  if (capture) {
+    variants.push({
+      id: 'project-capture',
+      label: 'project: capture module, 10 frames (normal)',
+      role: 'project-direct',
+      run: () => measureDirect(() => capture.capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), { frameType: 'normal' })),
+    });
+  }
   variants.push(
     { id: 'raw-multiseek', label: 'raw: one ffmpeg, 10 input seeks', role: 'baseline', run: () => multiSeekOneProcess(v.file, times, dir) },
     { id: 'raw-seek-x2', label: 'raw: one ffmpeg per frame, 2 in parallel', role: 'baseline', run: () => seekPerProcess(v.file, times, dir, 2) },
@@ -65,7 +86,7 @@ export async function asyncSequence(ctx: BenchContext): Promise<CaseResult> {
     notes: [`best raw strategy this run: ${best}`, ...(ctx.serviceError ? [`project path not run: ${ctx.serviceError}`] : [])],
     extra: { bestRaw: best, timesMs: times },
   };
-  for (const b of ['raw-multiseek', 'raw-seek-x2', 'naive-select']) {
+  for (const b of ['raw-multiseek', 'raw-seek-x2', 'naive-select', 'project-capture']) {
     const c = ratioOf(results, 'project-api', b);
     if (c) res.comparisons.push(c);
   }
@@ -114,6 +135,31 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
         ),
     });
   }
+  const capture = ctx.capture;
+  if (capture) {
+    const times = Array.from({ length: sp.num }, (_, i) => i * sp.intervalSec * 1000);
+    variants.push({
+      id: 'project-capture',
+      label: `project: capture module, ${sp.num} intra cells + composeSprite`,
+      role: 'project-direct',
+      run: () =>
+        measureDirect(async () => {
+          const frames = await capture.capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), {
+            frameType: 'intra',
+            width: sp.cellWidth,
+            height: sp.cellHeight,
+          });
+          await capture.composeSprite({
+            width: sp.columns * sp.cellWidth,
+            height: sp.lines * sp.cellHeight,
+            cellWidth: sp.cellWidth,
+            cellHeight: sp.cellHeight,
+            background: 'black',
+            cells: frames.map((f, i) => ({ jpeg: f.jpeg, x: (i % sp.columns) * sp.cellWidth, y: Math.floor(i / sp.columns) * sp.cellHeight })),
+          });
+        }),
+    });
+  }
   variants.push(
     { id: 'raw-keyframe-pass', label: 'raw: key frames only, one pass, fps+tile', role: 'baseline', run: () => keyframeSprite(v.file, sp, out(ctx, 'sprite-k.jpg')) },
     {
@@ -135,7 +181,7 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
     targets: [],
     notes: ctx.serviceError ? [`project path not run: ${ctx.serviceError}`] : [],
   };
-  for (const b of ['raw-keyframe-pass', 'naive-full-decode']) {
+  for (const b of ['raw-keyframe-pass', 'naive-full-decode', 'project-capture']) {
     const c = ratioOf(results, 'project-api', b);
     if (c) res.comparisons.push(c);
   }
