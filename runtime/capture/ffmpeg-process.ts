@@ -37,6 +37,14 @@ const GLOBAL = ['-hide_banner', '-loglevel', 'info', '-nostats'];
 /** Pids of the ffmpeg processes running now (observability, and lets tests see a kill). */
 export const liveFfmpegPids = new Set<number>();
 
+/**
+ * For http(s) inputs: when a response ends before the range it started (a dropped connection, a
+ * CDN or origin answering in pieces), ask again from where it stopped instead of reporting EOF.
+ */
+export function networkOptions(source: string | Readable): string[] {
+  return typeof source === 'string' && /^https?:\/\//i.test(source) ? ['-reconnect', '1'] : [];
+}
+
 export function runFfmpeg(run: FfmpegRun): Promise<FfmpegResult> {
   const { signal } = run;
   return new Promise<FfmpegResult>((resolve, reject) => {
@@ -48,7 +56,7 @@ export function runFfmpeg(run: FfmpegRun): Promise<FfmpegResult> {
     cmd.setFfmpegPath(ffmpegPath());
     run.inputs.forEach((input, i) => {
       cmd.input(input.source);
-      const opts = i === 0 ? [...GLOBAL, ...input.options] : [...input.options];
+      const opts = [...(i === 0 ? GLOBAL : []), ...networkOptions(input.source), ...input.options];
       // Several arguments at once: fluent-ffmpeg then passes each one through unsplit.
       if (opts.length > 1) cmd.inputOptions(...opts);
       else if (opts.length === 1) cmd.inputOptions(opts);

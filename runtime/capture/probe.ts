@@ -10,7 +10,7 @@ import type { MediaInfo } from '../core/model';
 import type { MediaSource } from '../core/ports';
 import { ffprobePath } from './ffmpeg-binaries';
 import { ffmpegFailure } from './ffmpeg-errors';
-import { runFfmpeg } from './ffmpeg-process';
+import { networkOptions, runFfmpeg } from './ffmpeg-process';
 
 /** MediaInfo plus what the capture strategies need to seek well. */
 export interface ProbedMedia extends MediaInfo {
@@ -117,7 +117,7 @@ function parseRatio(s?: string): number {
 
 function runFfprobe(uri: string, signal?: AbortSignal): Promise<{ code: number; crashed: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const args = ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', uri];
+    const args = ['-v', 'error', ...networkOptions(uri), '-show_streams', '-show_format', '-of', 'json', uri];
     execFile(ffprobePath(), args, { maxBuffer: 16 * 1024 * 1024, signal }, (err, stdout, stderr) => {
       if (signal?.aborted) return reject(signal.reason);
       const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string | null }) | null;

@@ -13,7 +13,12 @@ export interface RangeServer {
   close(): Promise<void>;
 }
 
-export async function startRangeServer(file: string, opts: { status?: number } = {}): Promise<RangeServer> {
+/**
+ * `maxChunk` caps every answer (206 with a shorter Content-Range), as a CDN or a throttled origin
+ * may; a reader must then ask again. It also keeps the count honest: with open-ended answers the
+ * kernel's socket buffers absorb megabytes the reader never looks at.
+ */
+export async function startRangeServer(file: string, opts: { status?: number; maxChunk?: number } = {}): Promise<RangeServer> {
   const size = fs.statSync(file).size;
   let sent = 0;
   const requests: string[] = [];
@@ -25,7 +30,8 @@ export async function startRangeServer(file: string, opts: { status?: number } =
     }
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+    let end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+    if (m && opts.maxChunk) end = Math.min(end, start + opts.maxChunk - 1);
     if (start >= size) {
       res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
       return;
