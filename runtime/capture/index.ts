@@ -5,6 +5,7 @@
  * sequences, exact frames), or one key-frame-only pass (dense intra sets such as sprites over a
  * whole video). All processes share one pool, so a burst of jobs queues instead of thrashing.
  */
+import * as fs from 'fs';
 import { Errors } from '../core/errors';
 import type { CaptureOptions, CapturedFrame, FrameCapture, FrameRequest, MediaSource, SpriteSheetSpec } from '../core/ports';
 import type { Grabbed } from './frame-grabber';
@@ -19,6 +20,18 @@ import { seekPerFrame } from './strategies/seek-per-frame';
 export interface FfmpegCaptureOptions {
   /** Concurrent ffmpeg processes across all jobs. Default: number of cores. */
   readonly maxProcesses?: number;
+}
+
+const PROBE_CACHE_MS = 60_000;
+
+function probeKey(source: MediaSource): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source.uri)) return `${source.uri}#${source.sizeBytes ?? ''}`;
+  try {
+    const st = fs.statSync(source.uri);
+    return `${source.uri}#${st.size}#${st.mtimeMs}`;
+  } catch {
+    return source.uri;
+  }
 }
 
 export type CaptureStrategy = 'seek-per-frame' | 'keyframe-pass';
@@ -42,17 +55,19 @@ export interface FfmpegCapture extends FrameCapture {
 
 export function createFfmpegCapture(opts: FfmpegCaptureOptions = {}): FfmpegCapture {
   const pool = new ProcessPool(opts.maxProcesses);
-  // The service probes and then captures the same source; remember a few probes.
-  const probes = new Map<string, Promise<ProbedMedia>>();
+  // The service probes and then captures the same source; remember recent probes briefly. The key
+  // includes size and modification time of local files, so a replaced file is probed again.
+  const probes = new Map<string, { at: number; media: Promise<ProbedMedia> }>();
   const probe = (source: MediaSource, signal?: AbortSignal): Promise<ProbedMedia> => {
-    let p = probes.get(source.uri);
-    if (!p) {
-      p = pool.run(() => probeMedia(source, signal), signal);
-      probes.set(source.uri, p);
-      p.catch(() => probes.delete(source.uri));
-      if (probes.size > 64) probes.delete(probes.keys().next().value as string);
-    }
-    return p;
+    const key = probeKey(source);
+    const now = Date.now();
+    const hit = probes.get(key);
+    if (hit && now - hit.at < PROBE_CACHE_MS) return hit.media;
+    const media = pool.run(() => probeMedia(source, signal), signal);
+    probes.set(key, { at: now, media });
+    media.catch(() => probes.delete(key));
+    for (const [k, v] of probes) if (probes.size > 64 || now - v.at >= PROBE_CACHE_MS) probes.delete(k);
+    return media;
   };
 
   async function captureWith(
