@@ -33,11 +33,10 @@ function prerollGrab(t: SeekTarget, first: Grab, preroll: number): Grab {
   return first.kind === 'intra' ? { kind: 'intra', seekSec: seek, untilSec: t.timeSec } : { kind: 'exact', seekSec: seek, fromSec: first.fromSec };
 }
 
-function acceptable(t: SeekTarget, g: Grabbed | undefined, frameDurationSec: number): boolean {
+function acceptable(t: SeekTarget, g: Grabbed | undefined): boolean {
   if (!g) return false;
   // Intra results are bounded by trim. The frame on screen at T started at or before T, so an
   // exact frame starting after T means the seek overshot.
-  void frameDurationSec;
   return t.frameType === 'intra' || g.timeSec <= t.timeSec + 0.0001;
 }
 
@@ -63,13 +62,13 @@ export async function seekPerFrame(
 
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i];
-    if (acceptable(t, results[i], a.frameDurationSec)) continue;
+    if (acceptable(t, results[i])) continue;
     if (t.timeSec > a.durationSec) continue;
     for (const preroll of PREROLLS) {
       if (grabs[i].seekSec <= 0 && preroll !== PREROLLS[0]) break;
       const g = prerollGrab(t, grabs[i], preroll);
       const [got] = await a.pool.run(() => grabFrames(source, [g], picture, a.signal), a.signal);
-      if (got && (acceptable(t, got, a.frameDurationSec) || g.seekSec <= 0)) {
+      if (got && (acceptable(t, got) || g.seekSec <= 0)) {
         results[i] = got;
         break;
       }
