@@ -51,6 +51,8 @@ export function createFcRequestListener(cfg: CloudConfig): http.RequestListener 
     clock: systemClock,
     ids: randomIds,
     hostId: `mts.${cfg.region}.aliyuncs.com`,
+    // A custom domain may route a path prefix to the trigger; the V3 signature still covers the path.
+    anyPath: true,
   });
 
   return (req, res) => {
