@@ -87,6 +87,7 @@ async function ensure(r: VideoRecipe, from?: Video): Promise<Video> {
   } else {
     await ffmpeg(encodeArgs(r, tmp));
   }
+  if (!fs.existsSync(tmp)) throw new Error(`${tmp} disappeared while it was being generated (was bench/.cache removed?)`);
   fs.renameSync(tmp, file);
   return { ...r, file, sizeBytes: fs.statSync(file).size, generatedMs: performance.now() - t0 };
 }
