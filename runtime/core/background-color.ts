@@ -3,6 +3,7 @@
  * default `black`, and accepts `Black` as well as `black`. ffmpeg gets an unambiguous `0xRRGGBB`
  * so a keyword can never be read differently by another ffmpeg build.
  */
+import { describeValue } from './describe-value';
 import { Errors } from './errors';
 
 const KEYWORDS: Readonly<Record<string, number>> = {
@@ -43,7 +44,7 @@ export function checkColor(name: string, color: string): void {
   if (!isValidColor(color)) {
     throw Errors.invalidParameter(
       name,
-      `"${color}" is not a colour; use "random", "#rrggbb" or one of ${COLOR_KEYWORDS.join(', ')}.`,
+      `${describeValue(color)} is not a colour; use "random", "#rrggbb" or one of ${COLOR_KEYWORDS.join(', ')}.`,
     );
   }
 }
@@ -62,7 +63,7 @@ export function resolveBackground(color: string, random: () => number): string {
   } else if (c in KEYWORDS) {
     rgb = KEYWORDS[c];
   } else {
-    throw Errors.invalidParameter('SnapshotConfig.TileOut.Color', `"${color}" is not a colour.`);
+    throw Errors.invalidParameter('SnapshotConfig.TileOut.Color', `${describeValue(color)} is not a colour.`);
   }
   return `0x${rgb.toString(16).padStart(6, '0')}`;
 }

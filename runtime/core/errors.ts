@@ -4,6 +4,8 @@
  * MPS clients branch on `Code`, so codes and HTTP statuses follow spec section 0 and 7 exactly;
  * handlers throw these values and the API layer renders them. Nothing else builds an error body.
  */
+import { describeValue } from './describe-value';
+
 export class SnapshotError extends Error {
   constructor(
     readonly code: string,
@@ -28,22 +30,22 @@ export const Errors = {
   illegalTimestamp: () =>
     e('IllegalTimestamp', 400)('The input parameter "Timestamp" that is mandatory for processing this request is not supplied.'),
   timestampFormat: (value: string) =>
-    e('InvalidTimeStamp.Format', 400)(`Specified time stamp or date value is not well formatted: "${value}".`),
+    e('InvalidTimeStamp.Format', 400)(`Specified time stamp or date value is not well formatted: ${describeValue(value)}.`),
   timestampExpired: (value: string) =>
-    e('InvalidTimeStamp.Expired', 400)(`Specified time stamp or date value is expired: "${value}" is more than 15 minutes from the server time.`),
+    e('InvalidTimeStamp.Expired', 400)(`Specified time stamp or date value is expired: ${describeValue(value)} is more than 15 minutes from the server time.`),
   signatureNonceUsed: () => e('SignatureNonceUsed', 400)('Specified signature nonce was used already.'),
   incompleteSignature: (detail: string) =>
     e('IncompleteSignature', 400)(`The request signature does not conform to Aliyun standards. ${detail}`),
   invalidSignatureMethod: (method: string) =>
-    e('InvalidSignatureMethod', 400)(`Specified signature method is not valid: "${method}".`),
+    e('InvalidSignatureMethod', 400)(`Specified signature method is not valid: ${describeValue(method)}.`),
   signatureDoesNotMatch: (stringToSign: string) =>
     e('SignatureDoesNotMatch', 400)(`Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`),
   invalidAccessKeyIdNotFound: () => e('InvalidAccessKeyId.NotFound', 404)('Specified access key is not found.'),
   invalidSecurityToken: () => e('InvalidSecurityToken.Mismatch', 400)('Specified security token does not match the access key.'),
   apiNotFound: (action: string) =>
-    e('InvalidApi.NotFound', 404)(`Specified api "${action}" is not found, please check your url and method.`),
+    e('InvalidApi.NotFound', 404)(`Specified api ${describeValue(action)} is not found, please check your url and method.`),
   unsupportedVersion: (version: string) =>
-    e('InvalidVersion', 400)(`Specified version "${version}" is not supported; this service implements 2014-06-18.`),
+    e('InvalidVersion', 400)(`Specified version ${describeValue(version)} is not supported; this service implements 2014-06-18.`),
   throttling: () => e('Throttling.User', 400)('Request was denied due to user flow control.'),
 
   // ---- parameters (spec 7.3) ----
@@ -55,16 +57,16 @@ export const Errors = {
   outOfRange: (name: string, why: string) => e('InvalidParameter.OutOfRange', 400)(`The parameter "${name}" is out of range: ${why}`),
   formatInvalid: (name: string, why: string) => e('InvalidParameter.Format', 400)(`The parameter "${name}" is not well formatted: ${why}`),
   numberFormatInvalid: (name: string, value: unknown) =>
-    e('InvalidParameter.NumberFormatInvalid', 400)(`The parameter "${name}" must be an integer, got ${JSON.stringify(value)}.`),
+    e('InvalidParameter.NumberFormatInvalid', 400)(`The parameter "${name}" must be an integer, got ${describeValue(value)}.`),
   notSupported: (name: string, why: string) => e('InvalidParameter.NotSupported', 400)(`The parameter "${name}" is not supported: ${why}`),
   uuidFormatInvalid: (name: string, value: string) =>
-    e('InvalidParameter.UUIDFormatInvalid', 400)(`The parameter "${name}" must be 32 characters of [a-f0-9], got "${value}".`),
+    e('InvalidParameter.UUIDFormatInvalid', 400)(`The parameter "${name}" must be 32 characters of [a-f0-9], got ${describeValue(value)}.`),
   bucketNameInvalid: (name: string, value: string) =>
     e('InvalidParameter.BucketNameInvalid', 400)(
-      `The parameter "${name}" is not a valid OSS bucket name: "${value}" (3-63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit).`,
+      `The parameter "${name}" is not a valid OSS bucket name: ${describeValue(value)} (3-63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit).`,
     ),
   locationInvalid: (name: string, value: string, expected: string) =>
-    e('InvalidParameter.LocationInvalid', 400)(`The parameter "${name}" must be "${expected}" (the region of this endpoint), got "${value}".`),
+    e('InvalidParameter.LocationInvalid', 400)(`The parameter "${name}" must be "${expected}" (the region of this endpoint), got ${describeValue(value)}.`),
   objectKeyInvalid: (name: string, why: string) => e('InvalidParameter.ObjectKeyInvalid', 400)(`The parameter "${name}" is not a valid object key: ${why}`),
   resourceNotFound: (what: string) => e('InvalidParameter.ResourceNotFound', 404)(`The resource operated "${what}" cannot be found.`),
   resourceContentBad: (what: string) => e('InvalidParameter.ResourceContentBad', 400)(`The resource operated "${what}" is bad.`),

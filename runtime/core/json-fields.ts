@@ -6,7 +6,10 @@
  * optional fields: clients that serialise empty model fields send them, and MPS tolerates them.
  * Every error names the full parameter path (`SnapshotConfig.TileOut.Lines`).
  */
+import { describeValue } from './describe-value';
 import { Errors } from './errors';
+
+export { describeValue } from './describe-value';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -110,10 +113,4 @@ export function readKeyword<T extends string>(name: string, v: unknown, allowed:
     if (hit !== undefined) return hit;
   }
   throw Errors.invalidParameter(name, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(v)}.`);
-}
-
-export function describeValue(v: unknown): string {
-  const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -7,6 +7,7 @@
  * could leave a bucket or alias another key there (`..`, `.`, a leading `/`, backslashes, NUL and
  * other control characters) is refused for every bucket, local or OSS.
  */
+import { describeValue } from './describe-value';
 import { Errors } from './errors';
 
 /** OSS allows 1023 bytes; MPS documents 1024 for `Object`. The stricter OSS limit is what writes hit. */
@@ -19,7 +20,7 @@ export function decodeObjectKey(name: string, raw: string): string {
   } catch {
     throw Errors.objectKeyInvalid(
       name,
-      `"${raw}" contains a malformed %-escape; send the key URL-encoded as UTF-8 (a literal "%" is "%25").`,
+      `${describeValue(raw)} contains a malformed %-escape; send the key URL-encoded as UTF-8 (a literal "%" is "%25").`,
     );
   }
   checkObjectKey(name, key);

@@ -4,6 +4,7 @@
  * parameters are ignored, as MPS documents the two as alternatives.
  */
 import type { QuerySnapshotJobListParams } from '../service/contract';
+import { describeValue } from './describe-value';
 import { Errors } from './errors';
 import { readInteger } from './json-fields';
 import type { JobState } from './model';
@@ -30,7 +31,7 @@ export function parseQueryRequest(params: QuerySnapshotJobListParams): QueryRequ
   if (stateRaw !== undefined) {
     state = JOB_STATES.find((s) => s === stateRaw);
     if (!state) {
-      throw Errors.invalidParameter('State', `must be one of ${JOB_STATES.join(', ')} (spelled as MPS does), got "${stateRaw}".`);
+      throw Errors.invalidParameter('State', `must be one of ${JOB_STATES.join(', ')} (spelled as MPS does), got ${describeValue(stateRaw)}.`);
     }
   }
   const fromMs = parseMpsTime('StartOfJobCreatedTimeRange', blankToUndefined(params.StartOfJobCreatedTimeRange));
@@ -40,7 +41,7 @@ export function parseQueryRequest(params: QuerySnapshotJobListParams): QueryRequ
   if (fromMs !== undefined && endMs !== undefined && fromMs > endMs) {
     throw Errors.invalidParameter(
       'StartOfJobCreatedTimeRange',
-      `"${params.StartOfJobCreatedTimeRange}" is after EndOfJobCreatedTimeRange "${params.EndOfJobCreatedTimeRange}".`,
+      `${describeValue(params.StartOfJobCreatedTimeRange)} is after EndOfJobCreatedTimeRange ${describeValue(params.EndOfJobCreatedTimeRange)}.`,
     );
   }
   const pageSize = readInteger('MaximumPageSize', params.MaximumPageSize, { min: 1, max: MAX_PAGE_SIZE }) ?? DEFAULT_PAGE_SIZE;
@@ -90,7 +91,7 @@ export function parseMpsTime(name: string, raw: string | undefined): number | un
       return ms;
     }
   }
-  throw Errors.formatInvalid(name, `"${raw}" is not a UTC time in the form YYYY-MM-DDThh:mm:ssZ (e.g. 2024-05-19T03:11:48Z).`);
+  throw Errors.formatInvalid(name, `${describeValue(raw)} is not a UTC time in the form YYYY-MM-DDThh:mm:ssZ (e.g. 2024-05-19T03:11:48Z).`);
 }
 
 function blankToUndefined(v: string | undefined): string | undefined {

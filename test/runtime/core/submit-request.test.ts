@@ -1,4 +1,5 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
+import { nested } from '../../support/hostile-values';
 import { parseSubmitRequest } from '../../../runtime/core/submit-request';
 import type { SubmitSnapshotJobParams } from '../../../runtime/service/contract';
 
@@ -16,15 +17,7 @@ function params(config: Record<string, unknown>, extra: Partial<SubmitSnapshotJo
   };
 }
 
-function parseError(p: SubmitSnapshotJobParams): SnapshotError {
-  try {
-    parseSubmitRequest(p, REGION);
-  } catch (e) {
-    if (e instanceof SnapshotError) return e;
-    throw e;
-  }
-  throw new Error('expected a SnapshotError');
-}
+const parseError = (p: SubmitSnapshotJobParams) => snapshotErrorOf(() => parseSubmitRequest(p, REGION));
 
 describe('parseSubmitRequest: what a valid request becomes', () => {
   test('the SDK sample request (spec section 9) is async, intra, with the key decoded', () => {
@@ -293,5 +286,29 @@ describe('parseSubmitRequest: every bad input is a 4xx naming the parameter', ()
 
   test('the missing {Count} error shows a template that works', () => {
     expect(parseError(cfg({ Num: 3, OutputFile: out('a.jpg') })).message).toContain('{Count}');
+  });
+});
+
+describe('parseSubmitRequest: hostile values are 4xx errors with a message of bounded size', () => {
+  // Deep nesting has no JSON.stringify spelling (it overflows the stack), so it is spliced in as text.
+  const DEEP = '"@DEEP@"';
+  const deep = (p: SubmitSnapshotJobParams, depth = 20_000): SubmitSnapshotJobParams => ({
+    ...p,
+    Input: p.Input?.replace(DEEP, nested(depth)),
+    SnapshotConfig: p.SnapshotConfig?.replace(DEEP, nested(depth)),
+  });
+  test.each<[string, SubmitSnapshotJobParams, string]>([
+    ['Width nested 20 000 arrays deep', deep(cfg({ Width: '@DEEP@' })), '"SnapshotConfig.Width"'],
+    ['FrameType nested 20 000 arrays deep', deep(cfg({ FrameType: '@DEEP@' })), '"SnapshotConfig.FrameType"'],
+    ['a TimeArray point nested 20 000 arrays deep', deep(cfg({ TimeArray: ['@DEEP@'] })), '"SnapshotConfig.TimeArray[0]"'],
+    ['Input.Bucket nested 8 000 arrays deep (Input holds 16 KB)', deep(params({}, { inputObj: input({ Bucket: '@DEEP@' }) }), 8_000), '"Input.Bucket"'],
+    ['Num of 20 000 digits', cfg({ Num: '9'.repeat(20_000) }), '"SnapshotConfig.Num"'],
+    ['a 15 000-character bucket name', params({}, { inputObj: input({ Bucket: 'b'.repeat(15_000) }) }), '"Input.Bucket"'],
+    ['a 20 000-character colour', cfg({ TileOut: { Color: 'c'.repeat(20_000) }, TileOutputFile: out('s.jpg') }), '"SnapshotConfig.TileOut.Color"'],
+  ])('%s', (_name, p, named) => {
+    const err = parseError(p);
+    expect(err.httpStatus).toBe(400);
+    expect(err.message).toContain(named);
+    expect(err.message.length).toBeLessThan(400);
   });
 });
