@@ -1,4 +1,4 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import { planFrames } from '../../../runtime/core/frame-plan';
 import type { JobMode, MediaInfo, SnapshotConfig } from '../../../runtime/core/model';
 
@@ -6,15 +6,8 @@ const media = (durationMs: number): MediaInfo => ({ durationMs, width: 320, heig
 const outputFile = { bucket: 'out-bucket', location: 'oss-cn-hangzhou', rawObject: '{Count}.jpg', key: '{Count}.jpg' };
 const config = (c: Partial<SnapshotConfig>): SnapshotConfig => ({ outputFile, timeMs: 0, frameType: 'intra', ...c });
 
-function planError(c: Partial<SnapshotConfig>, durationMs: number, mode: JobMode): SnapshotError {
-  try {
-    planFrames(config(c), media(durationMs), mode);
-  } catch (e) {
-    if (e instanceof SnapshotError) return e;
-    throw e;
-  }
-  throw new Error('expected a SnapshotError');
-}
+const planError = (c: Partial<SnapshotConfig>, durationMs: number, mode: JobMode) =>
+  snapshotErrorOf(() => planFrames(config(c), media(durationMs), mode));
 
 describe('planFrames: which moments are captured', () => {
   test.each<[string, Partial<SnapshotConfig>, number, JobMode, number[]]>([

@@ -1,4 +1,5 @@
-import { Errors, SnapshotError } from '../../../runtime/core/errors';
+import { Errors } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import {
   createJob,
   failJob,
@@ -16,15 +17,6 @@ const now = new Date(Date.UTC(2024, 4, 19, 3, 11, 48, 765));
 const submitted = () => createJob({ id: 'f4e3b9ba9f3840c39d6e288056f0abcd', requestId: 'REQ', request, now });
 const result = { count: 2, outputKeys: ['a1.jpg', 'a2.jpg'], timesMs: [0, 1000] };
 
-function internalError(f: () => unknown): SnapshotError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SnapshotError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('job lifecycle: Submitted → Snapshoting → Success | Fail', () => {
   test('a new job is Submitted, with the MPS creation time and its ms', () => {
@@ -71,7 +63,7 @@ describe('job lifecycle: Submitted → Snapshoting → Success | Fail', () => {
     ['Fail → Fail', () => failJob(failJob(submitted(), Errors.internal()), Errors.internal())],
     ['notifying an unfinished job', () => withNotificationResult(submitted(), { messageId: 'm' })],
   ])('illegal: %s is an InternalError', (_n, f) => {
-    const err = internalError(f);
+    const err = snapshotErrorOf(f);
     expect(err.code).toBe('InternalError');
     expect(err.httpStatus).toBe(500);
   });

@@ -1,4 +1,4 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import { decodeObjectKey } from '../../../runtime/core/object-key';
 
 describe('object keys: decoded once, refused when they could leave a bucket', () => {
@@ -33,15 +33,9 @@ describe('object keys: decoded once, refused when they could leave a bucket', ()
     ['1024 bytes', 'x'.repeat(1024), '1024 bytes'],
     ['multi-byte over the limit', 'é'.repeat(512), '1024 bytes'],
   ])('%s is ObjectKeyInvalid', (_n, raw, why) => {
-    let err: unknown;
-    try {
-      decodeObjectKey('SnapshotConfig.OutputFile.Object', raw);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SnapshotError);
-    expect((err as SnapshotError).code).toBe('InvalidParameter.ObjectKeyInvalid');
-    expect((err as SnapshotError).message).toContain('"SnapshotConfig.OutputFile.Object"');
-    expect((err as SnapshotError).message).toContain(why);
+    const err = snapshotErrorOf(() => decodeObjectKey('SnapshotConfig.OutputFile.Object', raw));
+    expect(err.code).toBe('InvalidParameter.ObjectKeyInvalid');
+    expect(err.message).toContain('"SnapshotConfig.OutputFile.Object"');
+    expect(err.message).toContain(why);
   });
 });

@@ -1,4 +1,4 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import { expandObjectKey, inputKeyParts, vttKeyFor } from '../../../runtime/core/output-names';
 import { parseSubmitRequest } from '../../../runtime/core/submit-request';
 
@@ -44,15 +44,9 @@ describe('output names: placeholders (spec 3.4)', () => {
   });
 
   test('an expansion that would leave the bucket is refused', () => {
-    let err: unknown;
-    try {
-      expandObjectKey('{FileName}/x.jpg', { inputKey: 'a/...mp4', parameter: 'SnapshotConfig.OutputFile.Object' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SnapshotError);
-    expect((err as SnapshotError).code).toBe('InvalidParameter.ObjectKeyInvalid');
-    expect((err as SnapshotError).message).toContain('SnapshotConfig.OutputFile.Object');
+    const err = snapshotErrorOf(() => expandObjectKey('{FileName}/x.jpg', { inputKey: 'a/...mp4', parameter: 'SnapshotConfig.OutputFile.Object' }));
+    expect(err.code).toBe('InvalidParameter.ObjectKeyInvalid');
+    expect(err.message).toContain('SnapshotConfig.OutputFile.Object');
   });
 
   test('a placeholder with no value is an internal error, not a silent literal', () => {

@@ -1,18 +1,10 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import { parseQueryRequest } from '../../../runtime/core/query-request';
 import type { QuerySnapshotJobListParams } from '../../../runtime/service/contract';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 
-function queryError(p: QuerySnapshotJobListParams): SnapshotError {
-  try {
-    parseQueryRequest(p);
-  } catch (e) {
-    if (e instanceof SnapshotError) return e;
-    throw e;
-  }
-  throw new Error('expected a SnapshotError');
-}
+const queryError = (p: QuerySnapshotJobListParams) => snapshotErrorOf(() => parseQueryRequest(p));
 
 describe('parseQueryRequest: by ids', () => {
   test('comma-separated ids, spaces trimmed, duplicates collapsed in order', () => {

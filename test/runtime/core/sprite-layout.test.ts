@@ -1,4 +1,4 @@
-import { SnapshotError } from '../../../runtime/core/errors';
+import { snapshotErrorOf } from '../../support/errors';
 import type { TileOutConfig } from '../../../runtime/core/model';
 import { layoutSprites, resolveBackground, selectCells } from '../../../runtime/core/sprite-layout';
 
@@ -61,15 +61,9 @@ describe('layoutSprites: sheet geometry (spec 3.5)', () => {
   });
 
   test('a sheet too large to encode is refused naming TileOut', () => {
-    let err: unknown;
-    try {
-      layoutSprites(100, tile({ lines: 10, columns: 10 }), { width: 3840, height: 2160 });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SnapshotError);
-    expect((err as SnapshotError).code).toBe('InvalidParameter.OutOfRange');
-    expect((err as SnapshotError).message).toContain('SnapshotConfig.TileOut');
+    const err = snapshotErrorOf(() => layoutSprites(100, tile({ lines: 10, columns: 10 }), { width: 3840, height: 2160 }));
+    expect(err.code).toBe('InvalidParameter.OutOfRange');
+    expect(err.message).toContain('SnapshotConfig.TileOut');
   });
 
   test('a 10x10 sheet of 1080p cells is still allowed', () => {
