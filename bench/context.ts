@@ -17,11 +17,13 @@ export interface BenchContext {
   /** The project through its API; undefined (with the reason) when the service cannot start. */
   service?: BenchService;
   serviceError?: string;
-  /** The capture module used directly; undefined (with the reason) when it cannot load. */
-  capture?: FrameCapture;
+  /**
+   * A new instance of the capture module, used directly (one per timed call, so its probe cache
+   * cannot make a repeated call cheaper than a first one); undefined (with the reason) when the
+   * module cannot load.
+   */
+  newCapture?: () => FrameCapture;
   captureError?: string;
-  /** Input keys of the media in the service's input bucket. */
-  inputKeys: { long: string; longMoovEnd: string; uhd: string };
   log: (s: string) => void;
 }
 
@@ -35,13 +37,15 @@ export function out(ctx: BenchContext, name: string): string {
 }
 
 /** Loads the capture module without making the whole bench depend on it being there. */
-export function loadCapture(): { capture?: FrameCapture; error?: string } {
+export function loadCapture(): { newCapture?: () => FrameCapture; error?: string } {
   try {
     const mod = require(path.join(__dirname, '..', 'runtime', 'capture')) as {
       createFfmpegCapture?: (opts?: { maxProcesses?: number }) => FrameCapture;
     };
     if (typeof mod.createFfmpegCapture !== 'function') return { error: 'runtime/capture/index.ts has no createFfmpegCapture yet' };
-    return { capture: mod.createFfmpegCapture() };
+    const create = mod.createFfmpegCapture;
+    create(); // fail here, not in the middle of a case, if it cannot be constructed
+    return { newCapture: () => create() };
   } catch (e) {
     return { error: `runtime/capture could not load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }

@@ -96,7 +96,6 @@ async function main(): Promise<void> {
     heavyReps: args.quick || Object.values(media).some((v) => v.generatedMs > 0) ? 1 : 2,
     tmpDir,
     rangeServer,
-    inputKeys: { long: 'bench/long.mp4', longMoovEnd: 'bench/long-moovend.mp4', uhd: 'bench/uhd.mp4' },
     log,
   };
   if (needs.has('service')) {
@@ -105,9 +104,6 @@ async function main(): Promise<void> {
     } else {
       try {
         ctx.service = await BenchService.start({ syncTimeoutMs: 120000 });
-        ctx.service.addInput(ctx.inputKeys.long, media.long.file);
-        ctx.service.addInput(ctx.inputKeys.longMoovEnd, media.longMoovEnd.file);
-        ctx.service.addInput(ctx.inputKeys.uhd, media.uhd.file);
         log(`service: ${ctx.service.info.endpoint} (pid ${ctx.service.pid})`);
       } catch (e) {
         ctx.serviceError = `the local service did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
@@ -117,7 +113,7 @@ async function main(): Promise<void> {
   }
   if (needs.has('capture') || needs.has('service')) {
     const c = loadCapture();
-    ctx.capture = c.capture;
+    ctx.newCapture = c.newCapture;
     ctx.captureError = c.error;
     if (c.error) log(`capture module: NOT AVAILABLE (${c.error})`);
   }
@@ -135,6 +131,7 @@ async function main(): Promise<void> {
       result.wallMs = Math.round(performance.now() - c0);
       report.cases.push(result);
       ctx.service?.clearOutputs();
+      ctx.service?.clearInputs();
       fs.rmSync(tmpDir, { recursive: true, force: true });
       fs.mkdirSync(tmpDir, { recursive: true });
     }

@@ -96,6 +96,26 @@ export class BenchService {
     return new RssSampler(this.pid);
   }
 
+  private inputSeq = 0;
+
+  /**
+   * Puts the video in the input bucket under a key never used before (a hard link: no copy of a
+   * 300 MB file), so every request is a first request for that object: nothing the service
+   * remembers about an input (its probe) can make a repeated benchmark call cheaper than a
+   * user's call on a new video. The file itself stays in the page cache, as a hot object would.
+   */
+  freshInput(file: string): string {
+    this.inputSeq += 1;
+    const key = `bench/in/${this.inputSeq}-${path.basename(file)}`;
+    this.addInput(key, file);
+    return key;
+  }
+
+  /** Removes the links freshInput made. */
+  clearInputs(): void {
+    fs.rmSync(path.join(this.info.inputDir, 'bench', 'in'), { recursive: true, force: true });
+  }
+
   /** Puts a video in the input bucket (hard link when possible: no copy of a 300 MB file). */
   addInput(key: string, file: string): void {
     const dest = path.join(this.info.inputDir, key);

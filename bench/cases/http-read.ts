@@ -22,8 +22,8 @@ async function oneFile(ctx: BenchContext, video: Video, id: string): Promise<Cas
   const t = at(ctx, 505);
   const url = ctx.rangeServer.serve(`${id}.mp4`, video.file);
   const variants: Variant[] = [];
-  const capture = ctx.capture;
-  if (capture) {
+  const newCapture = ctx.newCapture;
+  if (newCapture) {
     variants.push({
       id: 'project-capture',
       label: 'project: capture module reading the URL',
@@ -33,7 +33,7 @@ async function oneFile(ctx: BenchContext, video: Video, id: string): Promise<Cas
           const t0 = performance.now();
           const u0 = process.cpuUsage();
           const c0 = childrenCpuMs();
-          await capture.capture({ uri: url, sizeBytes: video.sizeBytes }, [{ timeMs: t }], { frameType: 'normal' });
+          await newCapture().capture({ uri: url, sizeBytes: video.sizeBytes }, [{ timeMs: t }], { frameType: 'normal' });
           const u = process.cpuUsage(u0);
           return { wallMs: performance.now() - t0, cpuMs: (u.user + u.system) / 1000 + childrenCpuMs() - c0 };
         }),

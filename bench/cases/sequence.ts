@@ -41,25 +41,27 @@ export async function asyncSequence(ctx: BenchContext): Promise<CaseResult> {
       id: 'project-api',
       label: 'project: SDK async job (Num=10, normal) until Success',
       role: 'project',
-      run: () =>
-        measureService(svc, () =>
-          svc.runAsync(ctx.inputKeys.long, {
+      run: () => {
+        const inputKey = svc.freshInput(v.file);
+        return measureService(svc, () =>
+          svc.runAsync(inputKey, {
             OutputFile: svc.output(uniqueKey('seq', '-{Count}.jpg')),
             Time: String(start),
             Interval: String(interval),
             Num: '10',
             FrameType: 'normal',
           }),
-        ),
+        );
+      },
     });
   }
-  const capture = ctx.capture;
-  if (capture) {
+  const newCapture = ctx.newCapture;
+  if (newCapture) {
     variants.push({
       id: 'project-capture',
       label: 'project: capture module, 10 frames (normal)',
       role: 'project-direct',
-      run: () => measureDirect(() => capture.capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), { frameType: 'normal' })),
+      run: () => measureDirect(() => newCapture().capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), { frameType: 'normal' })),
     });
   }
   variants.push(
@@ -113,9 +115,10 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
       id: 'project-api',
       label: `project: SDK async job, TileOut 10x10, ${sp.num} intra cells`,
       role: 'project',
-      run: () =>
-        measureService(svc, () =>
-          svc.runAsync(ctx.inputKeys.long, {
+      run: () => {
+        const inputKey = svc.freshInput(v.file);
+        return measureService(svc, () =>
+          svc.runAsync(inputKey, {
             OutputFile: svc.output(uniqueKey('cell', '-{Count}.jpg')),
             TileOutputFile: svc.output(uniqueKey('sprite', '-{TileCount}.jpg')),
             Time: '0',
@@ -132,11 +135,12 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
               IsKeepCellPic: 'false',
             },
           }),
-        ),
+        );
+      },
     });
   }
-  const capture = ctx.capture;
-  if (capture) {
+  const newCapture = ctx.newCapture;
+  if (newCapture) {
     const times = Array.from({ length: sp.num }, (_, i) => i * sp.intervalSec * 1000);
     variants.push({
       id: 'project-capture',
@@ -144,6 +148,7 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
       role: 'project-direct',
       run: () =>
         measureDirect(async () => {
+          const capture = newCapture();
           const frames = await capture.capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), {
             frameType: 'intra',
             width: sp.cellWidth,

@@ -7,7 +7,7 @@ import { atLeast, atMost, ratioOf, type CaseResult } from '../report';
 import { childrenCpuMs } from '../proc';
 import { measureService, uniqueKey } from './project';
 
-function apiVariant(ctx: BenchContext, inputKey: string, timeMs: number, frameType: 'normal' | 'intra'): Variant[] {
+function apiVariant(ctx: BenchContext, video: Video, timeMs: number, frameType: 'normal' | 'intra'): Variant[] {
   const svc = ctx.service;
   if (!svc) return [];
   return [
@@ -15,17 +15,19 @@ function apiVariant(ctx: BenchContext, inputKey: string, timeMs: number, frameTy
       id: 'project-api',
       label: `project: SDK SubmitSnapshotJob, FrameType=${frameType}`,
       role: 'project',
-      run: () =>
-        measureService(svc, () =>
+      run: () => {
+        const inputKey = svc.freshInput(video.file);
+        return measureService(svc, () =>
           svc.runSync(inputKey, { OutputFile: svc.output(uniqueKey(`sync-${frameType}`)), Time: String(timeMs), FrameType: frameType }),
-        ),
+        );
+      },
     },
   ];
 }
 
 function captureVariant(ctx: BenchContext, video: Video, timeMs: number, frameType: 'normal' | 'intra'): Variant[] {
-  const capture = ctx.capture;
-  if (!capture) return [];
+  const newCapture = ctx.newCapture;
+  if (!newCapture) return [];
   return [
     {
       id: 'project-capture',
@@ -35,7 +37,7 @@ function captureVariant(ctx: BenchContext, video: Video, timeMs: number, frameTy
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
         const c0 = childrenCpuMs();
-        await capture.capture({ uri: video.file, sizeBytes: video.sizeBytes }, [{ timeMs }], { frameType });
+        await newCapture().capture({ uri: video.file, sizeBytes: video.sizeBytes }, [{ timeMs }], { frameType });
         const u = process.cpuUsage(cpu0);
         return { wallMs: performance.now() - t0, cpuMs: (u.user + u.system) / 1000 + childrenCpuMs() - c0 };
       },
@@ -54,7 +56,7 @@ export async function syncExact(ctx: BenchContext): Promise<CaseResult> {
   const t = at(ctx, 505);
   const url = ctx.rangeServer.serve('sync-exact.mp4', v.file);
   const variants: Variant[] = [
-    ...apiVariant(ctx, ctx.inputKeys.long, t, 'normal'),
+    ...apiVariant(ctx, v, t, 'normal'),
     { id: 'floor', label: `floor: ffmpeg -ss ${t / 1000} -i FILE -frames:v 1`, role: 'baseline', run: () => exactFrame(v.file, t, out(ctx, 'floor.jpg')) },
     {
       id: 'download-then-capture',
@@ -97,7 +99,7 @@ export async function syncIntra(ctx: BenchContext): Promise<CaseResult> {
   const v = ctx.media.long;
   const t = at(ctx, 505);
   const variants: Variant[] = [
-    ...apiVariant(ctx, ctx.inputKeys.long, t, 'intra'),
+    ...apiVariant(ctx, v, t, 'intra'),
     {
       id: 'raw-keyframe',
       label: `raw: -skip_frame nokey -noaccurate_seek -ss ${t / 1000}`,
@@ -131,7 +133,7 @@ export async function sync4k(ctx: BenchContext): Promise<CaseResult> {
   // Same relative position as 505 s of 600 s: mid-GOP, not on a key frame.
   const t = Math.round(v.durationSec * 1000 * (505 / 600));
   const variants: Variant[] = [
-    ...apiVariant(ctx, ctx.inputKeys.uhd, t, 'normal'),
+    ...apiVariant(ctx, v, t, 'normal'),
     { id: 'floor', label: `floor: ffmpeg -ss ${t / 1000} -i FILE -frames:v 1`, role: 'baseline', run: () => exactFrame(v.file, t, out(ctx, 'floor4k.jpg')) },
   ];
   const results = await runInterleaved(variants, { reps: ctx.reps, log: ctx.log });

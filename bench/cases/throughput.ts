@@ -30,7 +30,7 @@ export async function throughput(ctx: BenchContext): Promise<CaseResult> {
     res.error = ctx.serviceError ?? 'service not available';
     return res;
   }
-  const job = (): Promise<unknown> => svc.runSync(ctx.inputKeys.long, { OutputFile: svc.output(uniqueKey('tp')), Time: String(t), FrameType: 'normal' });
+  const job = (): Promise<unknown> => svc.runSync(svc.freshInput(ctx.media.long.file), { OutputFile: svc.output(uniqueKey('tp')), Time: String(t), FrameType: 'normal' });
   const batch = async (n: number): Promise<{ sample: Sample; latencies: number[]; failures: string[] }> => {
     const sampler = svc.rssSampler().start();
     const cpu0 = svc.cpuMs();
