@@ -3,7 +3,7 @@
  * capture them, write the JPGs, then sprites and the WebVTT track. Pure orchestration over the
  * ports; every write goes through the OutputWriter so a failure can undo it.
  */
-import { Errors } from '../core/errors';
+import { Errors, isSnapshotError } from '../core/errors';
 import { planFrames } from '../core/frame-plan';
 import { expandObjectKey } from '../core/output-names';
 import type { MediaInfo, SnapshotRequest } from '../core/model';
@@ -34,7 +34,13 @@ export async function takeSnapshots(a: {
   const { request, storage, capture, writer, signal } = a;
   const { config, input } = request;
 
-  const source = await storage.resolveInput(input.bucket, input.key);
+  const source = await storage.resolveInput(input.bucket, input.key).catch((e: unknown) => {
+    // Storage names the object; the caller needs to know it is the one their Input names.
+    if (isSnapshotError(e) && e.code === 'InvalidParameter.ResourceNotFound') {
+      throw Errors.resourceNotFound(`Input ${input.bucket}/${input.rawObject}`);
+    }
+    throw e;
+  });
   signal?.throwIfAborted();
   for (const out of [config.outputFile, config.tileOutputFile]) {
     if (out && !(await storage.bucketExists(out.bucket))) throw Errors.resourceNotFound(`OutputFile bucket ${out.bucket}`);

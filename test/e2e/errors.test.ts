@@ -41,8 +41,8 @@ const cases: Case[] = [
   { name: 'an absolute input key', params: () => ({ Input: input(encodeURIComponent('/etc/passwd')), SnapshotConfig: config() }), code: 'InvalidParameter.ObjectKeyInvalid', status: 400, mentions: /Input/ },
   { name: 'a key with NUL', params: () => ({ Input: input('ok.mp4%00.jpg'), SnapshotConfig: config() }), code: 'InvalidParameter.ObjectKeyInvalid', status: 400, mentions: /NUL/ },
   { name: 'UserData over 1024 bytes', params: () => ({ Input: input(), SnapshotConfig: config(), UserData: 'é'.repeat(513) }), code: 'InvalidParameter', status: 400, mentions: /UserData/ },
-  { name: 'a missing input object', params: () => ({ Input: input('nope/missing.mp4'), SnapshotConfig: config({}, 'err/missing.jpg') }), code: 'InvalidParameter.ResourceNotFound', status: 404, mentions: /missing\.mp4/ },
-  { name: 'a missing input bucket', params: () => ({ Input: JSON.stringify(oss(local.svc, 'no-such-bucket', 'ok.mp4')), SnapshotConfig: config({}, 'err/nobucket.jpg') }), code: 'InvalidParameter.ResourceNotFound', status: 404, mentions: /no-such-bucket/ },
+  { name: 'a missing input object', params: () => ({ Input: input('nope/missing.mp4'), SnapshotConfig: config({}, 'err/missing.jpg') }), code: 'InvalidParameter.ResourceNotFound', status: 404, mentions: /Input snapshot-input\/nope\/missing\.mp4/ },
+  { name: 'a missing input bucket', params: () => ({ Input: JSON.stringify(oss(local.svc, 'no-such-bucket', 'ok.mp4')), SnapshotConfig: config({}, 'err/nobucket.jpg') }), code: 'InvalidParameter.ResourceNotFound', status: 404, mentions: /Input no-such-bucket\/ok\.mp4/ },
   { name: 'a file that is not a video', params: () => ({ Input: input('garbage.mp4'), SnapshotConfig: config({}, 'err/garbage.jpg') }), code: 'InvalidParameter.ResourceContentBad', status: 400, mentions: /garbage|Input/ },
   { name: 'Time past the end of the video', params: () => ({ Input: input(), SnapshotConfig: config({ Time: '9000' }, 'err/late.jpg') }), code: 'InvalidParameter.OutOfRange', status: 400, mentions: /Time.*9000|9000.*Time/ },
 ];
