@@ -2,15 +2,25 @@
  * The bridge between Node's http module and the API handler: read a request (with a body size
  * limit) into plain data, write a response back.
  */
+import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Errors } from '../core/errors';
 import type { ApiRequest, ApiResponse } from './http-types';
+import { renderError } from './render-error';
 
 /**
  * Real requests are a few KB (UserData is capped at 1 KB, the JSON parameters are small); the
  * limit only stops a client from making the server buffer arbitrary amounts.
  */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Request line and headers, for `http.createServer({ maxHeaderSize })`. The V3 SDK and GET send
+ * every parameter in the query string, so a URL may carry as much as a form body; Node's 16 KB
+ * default would refuse such a request before the handler could name the parameter at fault.
+ */
+export const MAX_HEADER_BYTES = DEFAULT_BODY_LIMIT_BYTES;
 
 /**
  * Reads the whole request. A body over `limitBytes` is not an exception: the request comes back
@@ -71,4 +81,26 @@ export function writeApiResponse(res: ServerResponse, r: ApiResponse): void {
   const body = Buffer.from(r.body, 'utf8');
   res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
   res.end(body);
+}
+
+/**
+ * For the server's `clientError` event: a request Node cannot parse (headers over
+ * MAX_HEADER_BYTES, a broken request line) still gets an MPS error body, so an SDK reports a code
+ * and a message instead of failing to parse an empty answer. Anything else (a reset, a timeout)
+ * has no one left to answer.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex, ctx: { hostId: string; requestId: () => string }): void {
+  if (!err.code?.startsWith('HPE_') || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? Errors.invalidParameter('Query', `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes; send large parameters in a POST form body.`)
+      : Errors.invalidParameter('Request', `it is not valid HTTP/1.1 (${err.code}).`);
+  const r = renderError(error, { requestId: ctx.requestId(), hostId: ctx.hostId, format: 'json' });
+  const body = Buffer.from(r.body, 'utf8');
+  const headers = { ...r.headers, 'content-length': String(body.length), connection: 'close' };
+  const head = [`HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
 }

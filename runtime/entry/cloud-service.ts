@@ -13,6 +13,7 @@ import { createFfmpegCapture } from '../capture/index';
 import type { Pipeline } from '../core/model';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
+import type { ServiceLog } from '../service/service-deps';
 import type { CloudConfig } from './config';
 
 export function cloudPipelines(cfg: CloudConfig): Pipeline[] {
@@ -26,7 +27,11 @@ export type CloudCredentials = CloudConfig['cloudCredentials'];
  * `latest` returns the freshest function-role credentials seen (FC hands them to every invocation
  * in `x-fc-*` headers); ali-oss asks for them when its STS token gets old.
  */
-export function createCloudService(cfg: CloudConfig, latest: () => CloudCredentials = () => cfg.cloudCredentials): RunnableSnapshotService {
+export function createCloudService(
+  cfg: CloudConfig,
+  latest: () => CloudCredentials = () => cfg.cloudCredentials,
+  log?: ServiceLog,
+): RunnableSnapshotService {
   const credentials = cfg.cloudCredentials;
   const oss = {
     region: cfg.region,
@@ -57,5 +62,6 @@ export function createCloudService(cfg: CloudConfig, latest: () => CloudCredenti
     ids: randomIds,
     region: cfg.region,
     syncTimeoutMs: cfg.syncTimeoutMs,
+    log,
   });
 }

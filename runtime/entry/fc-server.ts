@@ -12,9 +12,13 @@
 import * as http from 'node:http';
 import { createApiHandler } from '../api/api-handler';
 import { staticCredentials } from '../api/credentials';
-import { readApiRequest, writeApiResponse } from '../api/node-http';
+import { answerClientError, MAX_HEADER_BYTES, readApiRequest, writeApiResponse } from '../api/node-http';
+import { renderError } from '../api/render-error';
 import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
+import { Errors } from '../core/errors';
+import { defaultLog } from '../service/service-deps';
+import type { ServiceLog } from '../service/service-deps';
 import { createCloudService } from './cloud-service';
 import { readCloudConfig } from './config';
 import type { CloudConfig } from './config';
@@ -42,17 +46,35 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createFcRequestListener(cfg: CloudConfig): http.RequestListener {
+export interface FcServerOptions {
+  /** Structured events of the server and the service. @default JSON lines on stderr */
+  readonly log?: ServiceLog;
+  /**
+   * FC's invocation markers (`FC Invoke Start RequestId: ...`), by which its log console groups
+   * the lines of one invocation. @default console.log
+   */
+  readonly print?: (line: string) => void;
+}
+
+export function hostIdOf(cfg: CloudConfig): string {
+  return `mts.${cfg.region}.aliyuncs.com`;
+}
+
+export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptions = {}): http.RequestListener {
+  const log = options.log ?? defaultLog;
+  const print = options.print ?? ((line: string) => console.log(line));
   let credentials = cfg.cloudCredentials;
-  const service = createCloudService(cfg, () => credentials);
+  const service = createCloudService(cfg, () => credentials, log);
+  const hostId = hostIdOf(cfg);
   const api = createApiHandler({
     service,
     credentials: staticCredentials(cfg.apiKeys),
     clock: systemClock,
     ids: randomIds,
-    hostId: `mts.${cfg.region}.aliyuncs.com`,
+    hostId,
     // A custom domain may route a path prefix to the trigger; the V3 signature still covers the path.
     anyPath: true,
+    logError: (message, cause) => log('api.internal-error', { message, error: describeError(cause) }),
   });
 
   return (req, res) => {
@@ -76,7 +98,7 @@ export function createFcRequestListener(cfg: CloudConfig): http.RequestListener 
         send(res, 200, {});
         return;
       }
-      if (requestId) console.log(`FC Invoke Start RequestId: ${requestId}`);
+      if (requestId) print(`FC Invoke Start RequestId: ${requestId}`);
       try {
         if (cfg.role === 'api') {
           writeApiResponse(res, await api(await readApiRequest(req)));
@@ -91,35 +113,44 @@ export function createFcRequestListener(cfg: CloudConfig): http.RequestListener 
           ids = jobIdsFromTriggerEvent(await readBody(req));
         } catch (e) {
           // A malformed event carries no job to lose; failing would only make MNS redeliver it.
-          console.error(JSON.stringify({ event: 'worker.bad-event', requestId, error: String(e) }));
+          log('worker.bad-event', { requestId, error: String(e) });
           send(res, 200, { ignored: String(e) });
           return;
         }
         for (const id of ids) await service.runJob(id);
         send(res, 200, { jobIds: ids });
       } catch (e) {
-        console.error(JSON.stringify({ event: 'fc.invoke-failed', requestId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
-        if (!res.headersSent) {
+        log('fc.invoke-failed', { requestId, error: describeError(e) });
+        if (res.headersSent) res.end();
+        else if (cfg.role === 'api') {
+          writeApiResponse(res, renderError(Errors.internal(), { requestId: randomIds.requestId(), hostId, format: 'json' }));
+        } else {
           res.setHeader('x-fc-status', '404');
           send(res, 500, { error: 'internal error' });
-        } else res.end();
+        }
       } finally {
-        if (requestId) console.log(`FC Invoke End RequestId: ${requestId}`);
+        if (requestId) print(`FC Invoke End RequestId: ${requestId}`);
       }
     })();
   };
 }
 
-export async function startFcServer(config?: CloudConfig): Promise<http.Server> {
+function describeError(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+export async function startFcServer(config?: CloudConfig, options: FcServerOptions = {}): Promise<http.Server> {
   const cfg = config ?? readCloudConfig();
-  const server = http.createServer(createFcRequestListener(cfg));
+  const print = options.print ?? ((line: string) => console.log(line));
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, createFcRequestListener(cfg, options));
+  server.on('clientError', (err: Error, socket) => answerClientError(err, socket, { hostId: hostIdOf(cfg), requestId: randomIds.requestId }));
   // FC keeps connections open between invocations; the sync deadline bounds API calls anyway.
   server.keepAliveTimeout = 600_000;
   server.requestTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port, '0.0.0.0', () => {
-      console.log(JSON.stringify({ event: 'fc.listening', role: cfg.role, port: cfg.port, region: cfg.region }));
+      print(JSON.stringify({ event: 'fc.listening', role: cfg.role, port: cfg.port, region: cfg.region }));
       resolve(server);
     });
   });

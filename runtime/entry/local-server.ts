@@ -28,11 +28,15 @@ import { FsObjectStorage } from '../adapters/storage/fs-object-storage';
 import { systemClock } from '../adapters/system-clock';
 import { createApiHandler } from '../api/api-handler';
 import { staticCredentials } from '../api/credentials';
-import { readApiRequest, writeApiResponse } from '../api/node-http';
+import { answerClientError, MAX_HEADER_BYTES, readApiRequest, writeApiResponse } from '../api/node-http';
+import { renderError } from '../api/render-error';
 import { createFfmpegCapture } from '../capture/index';
+import { Errors } from '../core/errors';
+import type { SnapshotError } from '../core/errors';
 import type { Pipeline } from '../core/model';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
+import { defaultLog } from '../service/service-deps';
 import type { ServiceLog } from '../service/service-deps';
 import { seedSampleVideo, SAMPLE_KEY } from './sample-video';
 import { serveBucketFile } from './static-buckets';
@@ -146,7 +150,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   const dataDir = path.resolve(opts.dataDir);
   const host = opts.host ?? '127.0.0.1';
   const region = opts.region ?? 'cn-hangzhou';
-  const log: ServiceLog = opts.log ?? ((event, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`));
+  const log: ServiceLog = opts.log ?? defaultLog;
   await fs.mkdir(dataDir, { recursive: true });
 
   const stateFile = path.join(dataDir, 'state.json');
@@ -158,15 +162,19 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   await saveState(stateFile, state);
 
   // Listen first: the public URLs of outputs (notifications' LastUrl) need the real port.
-  const apiServer = http.createServer();
+  const apiServer = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   const mnsServer = http.createServer();
+  let hostId = host;
+  /** Answers outside the API handler (starting, or the handler itself broke), still in the MPS envelope. */
+  const answer = (res: http.ServerResponse, error: SnapshotError, headers: Record<string, string> = {}) => {
+    const r = renderError(error, { requestId: randomIds.requestId(), hostId, format: 'json' });
+    writeApiResponse(res, { ...r, headers: { ...r.headers, ...headers } });
+  };
   let handleApi: http.RequestListener | undefined;
   let handleMns: http.RequestListener | undefined;
-  const notReady: http.RequestListener = (_req, res) => {
-    res.writeHead(503, { 'content-type': 'application/json;charset=utf-8', 'retry-after': '1' });
-    res.end(JSON.stringify({ Code: 'ServiceUnavailable', Message: 'The service is starting.' }));
-  };
+  const notReady: http.RequestListener = (_req, res) => answer(res, Errors.serviceUnavailable('the service is starting.'), { 'retry-after': '1' });
   apiServer.on('request', (req, res) => (handleApi ?? notReady)(req, res));
+  apiServer.on('clientError', (err: Error, socket) => answerClientError(err, socket, { hostId, requestId: randomIds.requestId }));
   mnsServer.on('request', (req, res) => (handleMns ?? notReady)(req, res));
   try {
     const port = await listen(apiServer, opts.port ?? 8080, host);
@@ -205,8 +213,15 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     }
 
     const mns = new MnsProtocolServer({ messages, credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }], accountId: state.accountId });
-    const hostId = `${host}:${port}`;
-    const api = createApiHandler({ service, credentials: staticCredentials([{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }]), clock: systemClock, ids: randomIds, hostId });
+    hostId = `${host}:${port}`;
+    const api = createApiHandler({
+      service,
+      credentials: staticCredentials([{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }]),
+      clock: systemClock,
+      ids: randomIds,
+      hostId,
+      logError: (message, cause) => log('api.internal-error', { message, error: describeError(cause) }),
+    });
 
     handleApi = (req, res) => {
       void (async () => {
@@ -214,9 +229,9 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
           if (await serveBucketFile(req, res, storage)) return;
           writeApiResponse(res, await api(await readApiRequest(req)));
         } catch (e) {
-          log('http.failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });
-          res.end(JSON.stringify({ Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' }));
+          log('http.failed', { error: describeError(e) });
+          if (!res.headersSent) answer(res, Errors.internal());
+          else res.end();
         }
       })();
     };
@@ -262,6 +277,10 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     for (const server of [apiServer, mnsServer]) if (server.listening) await closeServer(server, 0);
     throw e;
   }
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
 /** What `npm start` prints and writes to `<dataDir>/local.json`. */

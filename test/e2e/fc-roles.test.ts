@@ -11,6 +11,7 @@ import { LocalMessageService } from '../../runtime/adapters/notify/local-message
 import { MnsProtocolServer } from '../../runtime/adapters/notify/mns-protocol-server';
 import { readCloudConfig } from '../../runtime/entry/config';
 import { createFcRequestListener } from '../../runtime/entry/fc-server';
+import type { FcServerOptions } from '../../runtime/entry/fc-server';
 import type { LocalService } from '../../runtime/entry/local-server';
 import { FakeOssServer } from '../runtime/adapters/fake-oss-server';
 import { makeTempDir } from '../support/local-service';
@@ -26,6 +27,10 @@ let messages: LocalMessageService;
 let mns: MnsProtocolServer;
 let dir: string;
 const servers: http.Server[] = [];
+/** What the servers would write to the FC log: kept here, out of the test output, and checked. */
+const events: { event: string; fields: Record<string, unknown> }[] = [];
+const printed: string[] = [];
+const logs: FcServerOptions = { log: (event, fields) => events.push({ event, fields }), print: (line) => printed.push(line) };
 
 async function serve(listener: http.RequestListener): Promise<number> {
   const s = http.createServer(listener);
@@ -72,7 +77,7 @@ afterAll(async () => {
   for (const s of servers) await new Promise((r) => (s.closeAllConnections(), s.close(r)));
   await mns?.close();
   await messages?.close();
-  ossServer?.close();
+  await ossServer?.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -83,8 +88,8 @@ test('config: every missing variable is reported at once', () => {
 });
 
 test('api role: sync snapshot into OSS; async job handed to the worker through the jobs topic; notification sent', async () => {
-  const apiPort = await serve(createFcRequestListener(readCloudConfig(env('api'))));
-  const workerPort = await serve(createFcRequestListener(readCloudConfig(env('worker'))));
+  const apiPort = await serve(createFcRequestListener(readCloudConfig(env('api')), logs));
+  const workerPort = await serve(createFcRequestListener(readCloudConfig(env('worker')), logs));
   const svc = { endpoint: `http://127.0.0.1:${apiPort}`, host: '127.0.0.1', port: apiPort, region: 'cn-shanghai', ...caller } as LocalService;
 
   const sync = await submit(svc, 'mts-v3', {
@@ -103,7 +108,8 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
     PipelineId: PIPELINE,
   });
   expect(job.State).toBe('Submitted');
-  expect(ossServer.object('fc-output', `jobs/${job.Id}.json`)).toBeDefined();
+  const record = ossServer.object('fc-output', `jobs/${job.Id}.json`);
+  expect(JSON.parse(record!.body.toString('utf8'))).toMatchObject({ id: job.Id, state: 'Submitted' });
 
   // FC's MNS topic trigger (JSON format): the notification is the event body of POST /invoke.
   const delivered = await messages.receive('fc-jobs-trigger', 5);
@@ -124,7 +130,8 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('2');
   expect(done.MNSMessageResult.MessageId).toBeTruthy();
-  expect(ossServer.object('fc-output', 'async/00002.jpg')).toBeDefined();
+  expect(await readFrameIndex(ossServer.object('fc-output', 'async/00002.jpg')!.body)).toBe(frameAt(1000, 25));
+  expect(printed).toEqual(['FC Invoke Start RequestId: req-1', 'FC Invoke End RequestId: req-1']);
   const note = await messages.receive('fc-notify-queue', 5);
   expect(JSON.parse(note!.body)).toMatchObject({ JobId: job.Id, jobId: job.Id, State: 'Success', Type: 'Snapshot' });
 
@@ -133,4 +140,6 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
   const junk = await fetch(`http://127.0.0.1:${workerPort}/invoke`, { method: 'POST', body: '{"hello":1}' });
   expect(junk.status).toBe(200);
   expect(await junk.json()).toHaveProperty('ignored');
+  expect(events.filter((e) => e.event === 'worker.bad-event')).toHaveLength(1);
+  expect(events.filter((e) => /internal|failed/.test(e.event))).toEqual([]);
 });
