@@ -1,4 +1,5 @@
 import { InProcessDispatcher } from '../../../runtime/adapters/dispatch/in-process-dispatcher';
+import { hasSettled, untilTimersArmed, useFakeClock } from '../../support/fake-clock';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,14 +69,22 @@ describe('InProcessDispatcher', () => {
     await expect(d.drain()).resolves.toBeUndefined();
   });
 
-  it('close(graceMs) stops waiting for a run that takes too long', async () => {
-    let release!: () => void;
-    const d = new InProcessDispatcher({ concurrency: 1, run: () => new Promise<void>((r) => (release = r)) });
-    await d.dispatch('stuck');
-    const t0 = Date.now();
-    await d.close(100);
-    expect(Date.now() - t0).toBeLessThan(2_000);
-    release();
+  it('close(graceMs) waits out the grace period for a stuck run, then stops waiting', async () => {
+    useFakeClock();
+    try {
+      let release!: () => void;
+      const d = new InProcessDispatcher({ concurrency: 1, run: () => new Promise<void>((r) => (release = r)) });
+      await d.dispatch('stuck');
+      const closing = d.close(100);
+      await untilTimersArmed();
+      jest.advanceTimersByTime(99);
+      expect(await hasSettled(closing)).toBe(false);
+      jest.advanceTimersByTime(1);
+      await expect(closing).resolves.toEqual([]);
+      release();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses a concurrency below 1', () => {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalMessageService } from '../../../runtime/adapters/notify/local-message-service';
 import { LocalNotifier } from '../../../runtime/adapters/notify/local-notifier';
+import { hasSettled, untilTimersArmed, useFakeClock } from '../../support/fake-clock';
 
 describe('LocalMessageService', () => {
   let dir: string;
@@ -55,23 +56,35 @@ describe('LocalMessageService', () => {
     expect(await mq.depth('q')).toBe(1);
   });
 
-  it('long polling returns as soon as a message arrives', async () => {
-    await mq.createQueue('q');
-    const started = Date.now();
-    const pending = mq.receive('q', 10);
-    setTimeout(() => void mq.send('q', 'late'), 150);
-    expect((await pending)?.body).toBe('late');
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  describe('long polling (on a fake clock: nothing here waits in real time)', () => {
+    beforeEach(useFakeClock);
+    afterEach(() => jest.useRealTimers());
 
-  it('long polling gives up after waitSeconds, and close() ends it early', async () => {
-    await mq.createQueue('q');
-    const t0 = Date.now();
-    expect(await mq.receive('q', 1)).toBeUndefined();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
-    const pending = mq.receive('q', 30);
-    await mq.close();
-    expect(await pending).toBeUndefined();
+    it('returns as soon as a message arrives, without the clock moving', async () => {
+      await mq.createQueue('q');
+      const pending = mq.receive('q', 10);
+      await untilTimersArmed();
+      await mq.send('q', 'late');
+      expect((await pending)?.body).toBe('late');
+    });
+
+    it('gives up exactly after waitSeconds', async () => {
+      await mq.createQueue('q');
+      const pending = mq.receive('q', 1);
+      await untilTimersArmed();
+      jest.advanceTimersByTime(999);
+      expect(await hasSettled(pending)).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(await pending).toBeUndefined();
+    });
+
+    it('close() ends a wait early', async () => {
+      await mq.createQueue('q');
+      const pending = mq.receive('q', 30);
+      await untilTimersArmed();
+      await mq.close();
+      expect(await pending).toBeUndefined();
+    });
   });
 
   it('messages, topics and subscriptions survive a restart; in-flight ones become visible again', async () => {
