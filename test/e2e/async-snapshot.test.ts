@@ -47,7 +47,7 @@ test.each<ClientKind>(['mts-v3', 'pop-get'])('%s: Interval+Num sequence with pla
   const done = await waitForFinal(svc, job.Id, 30000, kind);
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('3');
-  expect(done.MNSMessageResult?.MessageId).toBeTruthy();
+  expect(done.MNSMessageResult?.MessageId).toMatch(/^[0-9A-F]{32}$/);
 
   const keys = await local.listOutputs(`seq-${kind}/`);
   expect(keys).toEqual([

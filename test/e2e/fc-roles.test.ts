@@ -129,7 +129,7 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
   const [done] = (await query(svc, 'mts-v2', { SnapshotJobIds: job.Id })).jobs;
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('2');
-  expect(done.MNSMessageResult.MessageId).toBeTruthy();
+  expect(done.MNSMessageResult.MessageId).toMatch(/^[0-9A-F]{32}$/);
   expect(await readFrameIndex(ossServer.object('fc-output', 'async/00002.jpg')!.body)).toBe(frameAt(1000, 25));
   expect(printed).toEqual(['FC Invoke Start RequestId: req-1', 'FC Invoke End RequestId: req-1']);
   const note = await messages.receive('fc-notify-queue', 5);

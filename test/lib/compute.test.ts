@@ -6,7 +6,10 @@ describe('Function Compute triggers', () => {
     const trigger = resource(tf, 'alicloud_fcv3_trigger', 'Compute/HttpTrigger');
     expect(trigger).toMatchObject({ trigger_type: 'http', qualifier: 'LATEST', function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Api', 'function_name') });
     expect(JSON.parse(trigger.trigger_config)).toEqual({ authType: 'anonymous', methods: ['GET', 'POST'], disableURLInternet: false });
-    expect(pipeline.apiEndpoint).toBeDefined();
+    // The endpoint users get (output and property) is the trigger's public URL.
+    const endpoint = Object.entries(tf.output).find(([k]) => k.includes('api_endpoint'))![1].value;
+    expect(endpoint).toBe(ref(tf, 'alicloud_fcv3_trigger', 'Compute/HttpTrigger', 'http_trigger[0].url_internet'));
+    expect(pipeline.apiEndpoint).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
   });
 
   test('the worker is triggered by the jobs topic as JSON with back-off retries, through the MNS invocation role', () => {

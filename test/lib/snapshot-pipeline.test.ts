@@ -190,7 +190,10 @@ describe('SnapshotPipeline', () => {
   test('a created log store keeps logs for logRetentionDays and has an index for the console', () => {
     const { tf } = synthPipeline({ logRetentionDays: 14 });
     expect(resource(tf, 'alicloud_log_store', 'Logs/Store')).toMatchObject({ retention_period: 14, shard_count: 1, auto_split: true });
-    expect(resource(tf, 'alicloud_log_store_index', 'Logs/Index').full_text).toBeDefined();
+    const fullText = resource(tf, 'alicloud_log_store_index', 'Logs/Index').full_text;
+    expect(fullText).toMatchObject({ case_sensitive: false, include_chinese: false });
+    // The JSON log lines must split into searchable words on their punctuation.
+    for (const separator of [' ', ',', '"', ':', '{', '}', '\n']) expect(fullText.token).toContain(separator);
   });
 
   test('grantSubmit lets a role of the stack upload inputs and read snapshots, nothing more', () => {

@@ -80,7 +80,7 @@ describe('created buckets are hardened', () => {
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').bucket).toBe('acme-videos-in');
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket').bucket).toBe('acme-thumbs-out');
     expect(Object.entries(tf.output).find(([k]) => k.includes('input_bucket'))![1].value).toBe(bucketRef(tf, 'Input'));
-    expect(pipeline.storage.inputBucket).toBeDefined();
+    expect(pipeline.storage.inputBucket?.bucket.node.path).toMatch(/Storage\/Input\/Bucket$/);
   });
 });
 
