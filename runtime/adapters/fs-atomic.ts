@@ -10,10 +10,11 @@ import * as path from 'node:path';
 /** Temp files start with this, so listings can skip (and clean up) leftovers of a crash. */
 export const TEMP_PREFIX = '.tmp-';
 
-export async function writeFileAtomic(target: string, data: Buffer | string): Promise<void> {
+/** `mode` applies to a file this creates (0o600 for files holding secrets). */
+export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o666): Promise<void> {
   const dir = path.dirname(target);
   const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(target)}.${randomBytes(6).toString('hex')}`);
-  const handle = await fs.open(temp, 'w');
+  const handle = await fs.open(temp, 'w', mode);
   try {
     await handle.writeFile(data);
     // Without the fsync a power loss after the rename could leave an empty file behind.

@@ -4,6 +4,7 @@
  * and laid over a canvas of the background colour at its position.
  */
 import { Readable } from 'stream';
+import { describeValue } from '../core/describe-value';
 import { Errors } from '../core/errors';
 import type { SpriteSheetSpec } from '../core/ports';
 import { runFfmpeg } from './ffmpeg-process';
@@ -17,7 +18,7 @@ export function ffmpegColour(c: string): string {
   if (hex && (c.startsWith('#') || /^[0-9a-fA-F]{6}$/.test(c.trim()))) return `0x${hex[1]}`;
   if (/^0x[0-9a-fA-F]{6}$/.test(c.trim())) return c.trim();
   if (/^[a-zA-Z]+$/.test(c.trim())) return c.trim().toLowerCase();
-  throw Errors.invalidParameter('TileOut.Color', `"${c}" is not a colour (a name such as black, or #rrggbb)`);
+  throw Errors.invalidParameter('SnapshotConfig.TileOut.Color', `${describeValue(c)} is not a colour (a name such as black, or #rrggbb).`);
 }
 
 export async function composeSprite(sheet: SpriteSheetSpec, pool: ProcessPool, signal?: AbortSignal): Promise<Buffer> {

@@ -17,7 +17,7 @@ import { renderError } from '../api/render-error';
 import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
 import { Errors } from '../core/errors';
-import { defaultLog } from '../service/service-deps';
+import { defaultLog, describeError } from '../service/service-deps';
 import type { ServiceLog } from '../service/service-deps';
 import { createCloudService } from './cloud-service';
 import { readCloudConfig } from './config';
@@ -133,10 +133,6 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
       }
     })();
   };
-}
-
-function describeError(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
 export async function startFcServer(config?: CloudConfig, options: FcServerOptions = {}): Promise<http.Server> {

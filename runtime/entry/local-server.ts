@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InProcessDispatcher } from '../adapters/dispatch/in-process-dispatcher';
+import { writeFileAtomic } from '../adapters/fs-atomic';
 import { FsJobStore } from '../adapters/job-store/fs-job-store';
 import { LocalMessageService } from '../adapters/notify/local-message-service';
 import { LocalNotifier } from '../adapters/notify/local-notifier';
@@ -36,7 +37,7 @@ import type { SnapshotError } from '../core/errors';
 import type { Pipeline } from '../core/model';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
-import { defaultLog } from '../service/service-deps';
+import { defaultLog, describeError } from '../service/service-deps';
 import type { ServiceLog } from '../service/service-deps';
 import { seedSampleVideo, SAMPLE_KEY } from './sample-video';
 import { serveBucketFile } from './static-buckets';
@@ -119,9 +120,7 @@ async function loadState(file: string): Promise<{ state: LocalState; fresh: bool
 }
 
 async function saveState(file: string, state: LocalState): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
-  await fs.rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(state, null, 2), 0o600);
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -279,10 +278,6 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   }
 }
 
-function describeError(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
-}
-
 /** What `npm start` prints and writes to `<dataDir>/local.json`. */
 export function describeLocalService(svc: LocalService): Record<string, unknown> {
   return {
@@ -311,8 +306,5 @@ export function describeLocalService(svc: LocalService): Record<string, unknown>
 }
 
 async function writeLocalJson(svc: LocalService): Promise<void> {
-  const file = path.join(svc.dataDir, 'local.json');
-  const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, JSON.stringify(describeLocalService(svc), null, 2), { mode: 0o600 });
-  await fs.rename(tmp, file);
+  await writeFileAtomic(path.join(svc.dataDir, 'local.json'), JSON.stringify(describeLocalService(svc), null, 2), 0o600);
 }

@@ -9,6 +9,7 @@ import { failJob, startJob, succeedJob } from '../core/job-lifecycle';
 import type { SnapshotJob } from '../core/model';
 import { notifyJob } from './notify-job';
 import { OutputWriter } from './output-writer';
+import { describeError } from './service-deps';
 import type { ServiceLog, SnapshotServiceDeps } from './service-deps';
 import { takeSnapshots } from './take-snapshots';
 
@@ -27,7 +28,7 @@ export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'captur
 export function toSnapshotError(e: unknown, signal: AbortSignal | undefined, log: ServiceLog, jobId: string): SnapshotError {
   if (signal?.aborted && isSnapshotError(signal.reason)) return signal.reason;
   if (isSnapshotError(e)) return e;
-  log('job.internal-error', { jobId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  log('job.internal-error', { jobId, error: describeError(e) });
   return Errors.internal(`job ${jobId}`);
 }
 

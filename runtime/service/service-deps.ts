@@ -26,6 +26,11 @@ export interface SnapshotServiceDeps {
 
 export const DEFAULT_SYNC_TIMEOUT_MS = 5000;
 
+/** An unexpected failure as a log field: the stack when there is one. */
+export function describeError(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
 export const defaultLog: ServiceLog = (event, fields) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
 };

@@ -56,18 +56,7 @@ export class OssJobStore implements JobStore {
 
   async get(id: string): Promise<SnapshotJob | undefined> {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) return undefined;
-    const key = this.keyOf(id);
-    try {
-      const result = await this.client.get(key);
-      return parseJobRecord((result.content as Buffer).toString('utf8'), `oss://${this.bucket}/${key}`);
-    } catch (err) {
-      if (ossStatus(err) === 404) return undefined;
-      if (err instanceof SyntaxError || (err instanceof Error && /is not a job record/.test(err.message))) {
-        this.warn(`job store: unreadable record oss://${this.bucket}/${key}: ${err.message}`);
-        return undefined;
-      }
-      throw storeFailure(err, `${this.bucket}/${key}`);
-    }
+    return this.readRecord(this.keyOf(id));
   }
 
   async list(query: JobQuery): Promise<{ jobs: SnapshotJob[]; nextPageToken?: string }> {
@@ -97,7 +86,7 @@ export class OssJobStore implements JobStore {
     const readers = Array.from({ length: Math.min(this.readConcurrency, stale.length) }, async () => {
       while (next < stale.length) {
         const { key, etag } = stale[next++];
-        this.cache.set(key, { etag, job: await this.readListed(key) });
+        this.cache.set(key, { etag, job: await this.readRecord(key) });
       }
     });
     await Promise.all(readers);
@@ -106,8 +95,8 @@ export class OssJobStore implements JobStore {
     return listed.map((l) => this.cache.get(l.key)?.job).filter((j): j is SnapshotJob => j !== undefined);
   }
 
-  /** A record that vanished or cannot be parsed is left out of listings, with a warning. */
-  private async readListed(key: string): Promise<SnapshotJob | undefined> {
+  /** A record that vanished or cannot be parsed counts as absent (and is left out of listings), with a warning. */
+  private async readRecord(key: string): Promise<SnapshotJob | undefined> {
     try {
       const result = await this.client.get(key);
       return parseJobRecord((result.content as Buffer).toString('utf8'), `oss://${this.bucket}/${key}`);
