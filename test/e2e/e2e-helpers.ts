@@ -83,15 +83,23 @@ export async function query(svc: LocalService, kind: ClientKind, params: Record<
   return { jobs: body.SnapshotJobList?.SnapshotJob ?? [], nonExist: body.NonExistSnapshotJobIds?.String ?? [], nextPageToken: body.NextPageToken };
 }
 
-/** Resolves with the SDK error of a call that must fail. */
-export async function failure(p: Promise<unknown>): Promise<SdkError> {
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SdkError };
+
+/** The result of an SDK call, or its error in the shape common to both SDKs. */
+export async function settle<T>(p: Promise<T>): Promise<Outcome<T>> {
   try {
-    await p;
+    return { ok: true, value: await p };
   } catch (e) {
     const err = e as { code?: string; message?: string; statusCode?: number; data?: { Code?: string; statusCode?: number } };
-    return { code: err.code ?? err.data?.Code ?? 'unknown', message: err.message ?? String(e), statusCode: err.statusCode ?? err.data?.statusCode };
+    return { ok: false, error: { code: err.code ?? err.data?.Code ?? 'unknown', message: err.message ?? String(e), statusCode: err.statusCode ?? err.data?.statusCode } };
   }
-  throw new Error('the call succeeded but was expected to fail');
+}
+
+/** Resolves with the SDK error of a call that must fail. */
+export async function failure(p: Promise<unknown>): Promise<SdkError> {
+  const outcome = await settle(p);
+  if (outcome.ok) throw new Error('the call succeeded but was expected to fail');
+  return outcome.error;
 }
 
 export async function waitForFinal(svc: LocalService, jobId: string, timeoutMs = 30000, kind: ClientKind = 'mts-v3'): Promise<WireJob> {

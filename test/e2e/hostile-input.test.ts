@@ -11,7 +11,7 @@ import { HOSTILE_VALUES, junkText, mutateText, nested, pick, seededRandom } from
 import type { HostileValue } from '../support/hostile-values';
 import { withLocalService } from '../support/local-service';
 import { makeIndexedVideo } from '../support/media';
-import { CLIENT_KINDS, oss, query, submit, waitForFinal } from './e2e-helpers';
+import { CLIENT_KINDS, oss, query, settle, submit, waitForFinal } from './e2e-helpers';
 import type { ClientKind, SdkError, SubmitParams, WireJob } from './e2e-helpers';
 
 const SEED = 20_240_519;
@@ -247,17 +247,6 @@ function clientFor(c: Case): ClientKind {
   const chosen = pick(random, CLIENT_KINDS);
   if (c.kind === 'query') return Object.values(c.params).some((v) => v.length > 2000) ? 'pop-post' : chosen;
   return chosen;
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: SdkError };
-
-async function settle(p: Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, value: await p };
-  } catch (e) {
-    const err = e as { code?: string; message?: string; statusCode?: number; data?: { Code?: string; statusCode?: number } };
-    return { ok: false, error: { code: err.code ?? err.data?.Code ?? 'unknown', message: err.message ?? String(e), statusCode: err.statusCode ?? err.data?.statusCode } };
-  }
 }
 
 function expectClientError(error: SdkError): void {
