@@ -4,7 +4,7 @@ import { Fcv3Function } from '../../.gen/providers/alicloud/fcv3-function';
 import { RamRole } from '../../.gen/providers/alicloud/ram-role';
 import { DataAlicloudAccount } from '../../.gen/providers/alicloud/data-alicloud-account';
 import { SnapshotPipeline } from '../../lib';
-import { ACCOUNT, KEYS, policyOf, ref, REGION, resource, resources, synthPipeline, synthPipelines } from './synth';
+import { ACCOUNT, KEYS, policyOf, ref, REGION, resource, resources, synthPipeline, synthPipelines, testingApp } from './synth';
 
 describe('SnapshotPipeline', () => {
   test('creates every part of one environment', () => {
@@ -197,7 +197,7 @@ describe('SnapshotPipeline', () => {
   });
 
   test('grantSubmit lets a role of the stack upload inputs and read snapshots, nothing more', () => {
-    const app = Testing.app();
+    const app = testingApp();
     const stack = new TerraformStack(app, 'grants');
     const role = new RamRole(stack, 'AppRole', { roleName: 'media-app', assumeRolePolicyDocument: '{}' });
     const p = new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, accountId: ACCOUNT, region: REGION, existingInputBucketName: 'media-in', existingOutputBucketName: 'media-out' });

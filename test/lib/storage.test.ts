@@ -1,6 +1,6 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { SnapshotPipeline } from '../../lib';
-import { ACCOUNT, KEYS, policyOf, ref, resource, resources, synthPipeline, Tf } from './synth';
+import { ACCOUNT, KEYS, policyOf, ref, resource, resources, synthPipeline, testingApp, Tf } from './synth';
 
 const bucketRef = (tf: any, which: 'Input' | 'Output') => ref(tf, 'alicloud_oss_bucket', `Storage/${which}/Bucket`, 'bucket');
 
@@ -107,7 +107,7 @@ describe('existing buckets', () => {
   });
 
   test('bucket names that are tokens are not validated at synth time', () => {
-    const app = Testing.app();
+    const app = testingApp();
     const stack = new TerraformStack(app, 'tokens');
     const name = new TerraformVariable(stack, 'input_bucket', { type: 'string' });
     const p = new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, existingInputBucketName: name.stringValue });

@@ -2,12 +2,25 @@
  * Shared helpers for the construct tests: synthesize a stack with one or more pipelines and read
  * the Terraform JSON the way a reviewer would (by resource type and construct path).
  */
-import { TerraformStack, Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { SnapshotPipeline, SnapshotPipelineProps } from '../../lib';
 
 Testing.setupJest();
+
+// Testing.app() makes a temp outdir per app and never removes it (hundreds per run); this file's
+// apps live under one folder that goes when its tests are done.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-test-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** `Testing.app()` with its outdir inside the test file's scratch folder. */
+export function testingApp(): App {
+  return Testing.app({ outdir: fs.mkdtempSync(path.join(scratch, 'app-')) });
+}
 
 export const KEYS = JSON.stringify([{ accessKeyId: 'testAkId', accessKeySecret: 'testAkSecret' }]);
 export const ACCOUNT = '1234567890123456';
@@ -28,7 +41,7 @@ export interface Synthesized {
 
 /** One stack, one provider, and a pipeline per entry of `each` (ids Snapshots, Snapshots2, ...). */
 export function synthPipelines(each: Partial<SnapshotPipelineProps>[], ids?: string[]): Synthesized {
-  const app = Testing.app();
+  const app = testingApp();
   const stack = new TerraformStack(app, 'test');
   new AlicloudProvider(stack, 'alicloud', { region: REGION });
   const pipelines = each.map((p, i) => new SnapshotPipeline(stack, ids?.[i] ?? (i === 0 ? 'Snapshots' : `Snapshots${i + 1}`), { apiAccessKeys: KEYS, ...p }));

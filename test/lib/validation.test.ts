@@ -1,10 +1,10 @@
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { SnapshotPipeline, SnapshotPipelineProps } from '../../lib';
-import { KEYS } from './synth';
+import { KEYS, testingApp } from './synth';
 
 function build(props: Partial<SnapshotPipelineProps>): () => SnapshotPipeline {
   return () => {
-    const stack = new TerraformStack(Testing.app(), 'validation');
+    const stack = new TerraformStack(testingApp(), 'validation');
     return new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, ...props } as SnapshotPipelineProps);
   };
 }
@@ -92,7 +92,7 @@ describe('prop validation', () => {
   });
 
   test('valid props and tokens pass', () => {
-    const stack = new TerraformStack(Testing.app(), 'tokens');
+    const stack = new TerraformStack(testingApp(), 'tokens');
     const keys = new TerraformVariable(stack, 'keys', { type: 'string', sensitive: true });
     const memory = new TerraformVariable(stack, 'memory', { type: 'number' });
     expect(() => new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: keys.stringValue, workerMemoryMb: memory.numberValue, namePrefix: 'prod-snaps' })).not.toThrow();
