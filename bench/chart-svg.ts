@@ -19,7 +19,10 @@ export function renderLatencySvg(r: BenchReport): string {
     }
   }
   const bars = items.filter((i): i is Bar => i.kind === 'bar');
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.max(0.001, Math.min(...bars.map((b) => b.min), 1)))));
+  // Axis starts at the largest 1/2/5 step below the fastest sample, so no decade is left empty.
+  const fastest = Math.max(0.001, Math.min(...bars.map((b) => b.min), 1));
+  const decade = Math.pow(10, Math.floor(Math.log10(fastest)));
+  const lo = [5, 2, 1].map((m) => m * decade).find((v) => v <= fastest) ?? decade;
   const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...bars.map((b) => b.max), 1))));
   const labelW = 400;
   const plotW = 520;
@@ -45,9 +48,10 @@ export function renderLatencySvg(r: BenchReport): string {
   }
   const height = y + 40;
   const grid: string[] = [];
-  for (let d = lo; d <= hi * 1.0001; d *= 10) {
+  for (let d = decade; d <= hi * 1.0001; d *= 10) {
     for (const m of [1, 2, 5]) {
       const v = d * m;
+      if (v < lo * 0.9999) continue;
       if (v > hi * 1.0001) break;
       const gx = x(v).toFixed(1);
       grid.push(`<line x1="${gx}" x2="${gx}" y1="${top - 4}" y2="${y}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);

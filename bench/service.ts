@@ -78,6 +78,9 @@ export class BenchService {
         endpoint: `127.0.0.1:${info.port}`,
         protocol: 'http',
         regionId: info.region,
+        // The SDK's default read timeout is 3 s, below MPS's own 5 s sync deadline: queued jobs
+        // in the throughput case would be cut off by the client, not by the service.
+        readTimeout: 120000,
       }),
     );
     return new BenchService(child, info, dataDir, client);
