@@ -48,7 +48,8 @@ export function createCloudService(
       : undefined,
   };
   const storage = new OssObjectStorage(oss);
-  const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix });
+  const warn = log && ((message: string) => log('storage.warning', { message }));
+  const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, warn });
   const notifier = new MnsNotifier({ endpoint: cfg.mnsEndpoint, ...credentials });
   const dispatcher = new MnsDispatcher({ endpoint: cfg.mnsEndpoint, topic: cfg.jobsTopic, ...credentials });
   return createSnapshotService({

@@ -183,14 +183,20 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss` });
     await storage.createBucket(DEFAULT_INPUT_BUCKET);
     await storage.createBucket(DEFAULT_OUTPUT_BUCKET);
-    const jobs = await FsJobStore.open(path.join(dataDir, 'jobs'));
-    const messages = await LocalMessageService.open(path.join(dataDir, 'messages'), { accountId: state.accountId });
+    // Everything the adapters report goes to the one service log (and from there to the terminal).
+    const warn = (message: string) => log('storage.warning', { message });
+    const jobs = await FsJobStore.open(path.join(dataDir, 'jobs'), { warn });
+    const messages = await LocalMessageService.open(path.join(dataDir, 'messages'), { accountId: state.accountId, warn });
     await messages.subscribe(NOTIFICATION_TOPIC, NOTIFICATION_QUEUE, { subscriptionName: `${NOTIFICATION_QUEUE}-subscription`, format: 'SIMPLIFIED' });
 
     const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
     const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
     let service: RunnableSnapshotService | undefined;
-    const dispatcher = new InProcessDispatcher({ run: (jobId: string) => service!.runJob(jobId), concurrency });
+    const dispatcher = new InProcessDispatcher({
+      run: (jobId: string) => service!.runJob(jobId),
+      concurrency,
+      onError: (jobId, e) => log('job.run-failed', { jobId, error: describeError(e) }),
+    });
     service = createSnapshotService({
       storage,
       jobs,
