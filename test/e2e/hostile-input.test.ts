@@ -5,6 +5,7 @@
  * from the error catalogue and a message naming a parameter: never a 5xx, never a hang, nothing
  * written for a refused request, and the service answers normally afterwards.
  */
+import * as net from 'node:net';
 import { Errors, type SnapshotError } from '../../runtime/core/errors';
 import type { LocalService } from '../../runtime/entry/local-server';
 import { HOSTILE_VALUES, junkText, mutateText, nested, pick, seededRandom } from '../support/hostile-values';
@@ -287,6 +288,20 @@ test('URLs longer than a server reads still get an MPS error naming the query', 
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expectClientError(outcome.error);
   }
+});
+
+test('a request that is not HTTP at all gets an MPS error body, and the connection is closed', async () => {
+  const { svc } = local;
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(svc.port, svc.host, () => socket.write('GARBAGE / HTTP/9\r\n\u0000\r\n\r\n'));
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('utf8')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  const [head, body] = answer.split('\r\n\r\n');
+  expect(head).toMatch(/^HTTP\/1\.1 400 /);
+  expect(JSON.parse(body)).toMatchObject({ Code: 'InvalidParameter', Message: expect.stringContaining('"Request"'), RequestId: expect.any(String) });
 });
 
 test('afterwards the service still answers, and nothing was an internal error', async () => {
