@@ -4,7 +4,7 @@
  */
 import { makeIndexedVideo } from '../support/media';
 import { withLocalService } from '../support/local-service';
-import { failure, oss, query, submit } from './e2e-helpers';
+import { failure, oss, query, submit, waitForFinal } from './e2e-helpers';
 
 const local = withLocalService({ syncTimeoutMs: 1 });
 
@@ -37,12 +37,6 @@ test('async jobs have no sync deadline', async () => {
     Input: JSON.stringify(oss(svc, svc.inputBucket, 'slow.mp4')),
     SnapshotConfig: JSON.stringify({ OutputFile: oss(svc, svc.outputBucket, 'async-ok/{Count}.jpg'), Time: '0', Num: '2', Interval: '1' }),
   });
-  const deadline = Date.now() + 30000;
-  let state = job.State;
-  while (state !== 'Success' && state !== 'Fail' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 150));
-    state = (await query(svc, 'mts-v3', { SnapshotJobIds: job.Id })).jobs[0].State;
-  }
-  expect(state).toBe('Success');
+  expect((await waitForFinal(svc, job.Id)).State).toBe('Success');
   expect(await local.listOutputs('async-ok/')).toEqual(['async-ok/00001.jpg', 'async-ok/00002.jpg']);
 });
