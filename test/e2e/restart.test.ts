@@ -68,11 +68,10 @@ test('a job left Submitted in the store while the service was down runs at the n
 });
 
 test('a corrupt job record is skipped at start and reported in the service log, not on the console', async () => {
-  const events: { event: string; fields: Record<string, unknown> }[] = [];
   await local.svc.close();
   await fs.writeFile(path.join(local.svc.dataDir, 'jobs', `${'e'.repeat(32)}.json`), '{"id": "half a rec');
-  const svc = await local.restart({ log: (event, fields) => events.push({ event, fields }) });
-  expect(events).toContainEqual({ event: 'storage.warning', fields: { message: expect.stringContaining(`${'e'.repeat(32)}.json`) } });
+  const svc = await local.restart();
+  expect(local.events).toContainEqual({ event: 'storage.warning', fields: { message: expect.stringContaining(`${'e'.repeat(32)}.json`) } });
   const { jobs, nonExist } = await query(svc, 'mts-v3', { SnapshotJobIds: 'e'.repeat(32) });
   expect(jobs).toEqual([]);
   expect(nonExist).toEqual(['e'.repeat(32)]);
