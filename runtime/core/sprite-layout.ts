@@ -61,6 +61,19 @@ export function layoutSprites(cellCount: number, tile: TileOutConfig, cell: { wi
   return sheets;
 }
 
+/** Smallest cell side a request may ask for (`CellWidth`/`CellHeight` are at least 8 px). */
+const MIN_CELL_SIDE = 8;
+
+/**
+ * Refuses, before any job exists, a grid that is too large whatever the video: its smallest
+ * possible sheet (cells at their given size or the 8 px minimum, one row) already exceeds the
+ * limits. Sheets that only become too large with the video's own size fail when the job runs.
+ */
+export function checkTileGrid(tile: TileOutConfig): void {
+  const cell = { width: tile.cellWidth ?? MIN_CELL_SIDE, height: tile.cellHeight ?? MIN_CELL_SIDE };
+  checkSheetSize(2 * tile.margin + tile.columns * cell.width + (tile.columns - 1) * tile.padding, sheetHeight(1, tile, cell));
+}
+
 function sheetHeight(rows: number, tile: TileOutConfig, cell: { height: number }): number {
   return 2 * tile.margin + rows * cell.height + (rows - 1) * tile.padding;
 }

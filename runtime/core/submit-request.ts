@@ -20,6 +20,7 @@ import {
 } from './json-fields';
 import type { JobMode, OssObjectRef, SnapshotConfig, SnapshotRequest, TileOutConfig } from './model';
 import { decodeObjectKey } from './object-key';
+import { checkTileGrid } from './sprite-layout';
 import { OUTPUT_PLACEHOLDERS, TILE_PLACEHOLDERS, hasPlaceholder, placeholdersIn } from './output-names';
 
 export const MAX_USER_DATA_BYTES = 1024;
@@ -138,6 +139,7 @@ function parseSnapshotConfig(c: JsonObject, location: string): SnapshotConfig {
   const subOut = subOutObj ? { isSptFrag: readBoolean(`${P}.SubOut.IsSptFrag`, subOutObj.IsSptFrag) ?? false } : undefined;
   const tileOutObj = readObject(`${P}.TileOut`, c.TileOut);
   const tileOut = tileOutObj ? parseTileOut(`${P}.TileOut`, tileOutObj) : undefined;
+  if (tileOut) checkTileGrid(tileOut);
   let tileOutputFile: OssObjectRef | undefined;
   if (tileOut) {
     // Without TileOut the TileOutputFile is ignored, like any key MPS does not use.

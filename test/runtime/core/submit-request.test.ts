@@ -254,6 +254,8 @@ const errorCases: Case[] = [
   ['TileOut.Color unknown', cfg({ TileOut: { Color: 'blurple' }, TileOutputFile: out('s.jpg') }), 'InvalidParameter', '"SnapshotConfig.TileOut.Color"'],
   ['TileOut.Color short hex', cfg({ TileOut: { Color: '#fff' }, TileOutputFile: out('s.jpg') }), 'InvalidParameter', '"SnapshotConfig.TileOut.Color"'],
   ['TileOut.IsKeepCellPic not a boolean', cfg({ TileOut: { IsKeepCellPic: 'maybe' }, TileOutputFile: out('s.jpg') }), 'InvalidParameter', '"SnapshotConfig.TileOut.IsKeepCellPic"'],
+  ['TileOut grid wider than any sheet (10000 columns of 4096 px)', cfg({ TileOut: { Lines: 1, Columns: 10000, CellWidth: 4096 }, TileOutputFile: out('s.jpg') }), 'InvalidParameter.OutOfRange', '"SnapshotConfig.TileOut"'],
+  ['TileOut grid over the pixel budget (one 4096 px row of 9 x 4096 px cells with 4096 px margins)', cfg({ TileOut: { Columns: 9, CellWidth: 4096, CellHeight: 4096, Margin: 4096 }, TileOutputFile: out('s.jpg') }), 'InvalidParameter.OutOfRange', '"SnapshotConfig.TileOut"'],
   ['TileOut.CellSelStep zero', cfg({ TileOut: { CellSelStep: 0 }, TileOutputFile: out('s.jpg') }), 'InvalidParameter.OutOfRange', '"SnapshotConfig.TileOut.CellSelStep"'],
   ['{TileCount} missing when cells overflow a sprite', cfg({ Num: 5, TileOut: { Lines: 2, Columns: 2 }, TileOutputFile: out('s.jpg') }), 'InvalidParameter', '"SnapshotConfig.TileOutputFile.Object"'],
   ['{TileCount} missing with Interval to the end', cfg({ Interval: 1, TileOut: {}, TileOutputFile: out('s.jpg') }), 'InvalidParameter', '"SnapshotConfig.TileOutputFile.Object"'],
