@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import MtsClient, { QuerySnapshotJobListRequest, SubmitSnapshotJobRequest } from '@alicloud/mts20140618';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { ffmpegPath } from '../runtime/capture/ffmpeg-binaries';
+import { ffmpegPath, ffprobePath } from '../runtime/capture/ffmpeg-binaries';
 import { startLocalService } from '../runtime/entry/local-server';
 import type { LocalService } from '../runtime/entry/local-server';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,6 +25,9 @@ const MNSClient = require('@alicloud/mns');
 const ROOT = path.resolve(__dirname, '..');
 const IMAGES = path.join(ROOT, 'docs', 'images');
 const INPUT_KEY = 'docs/mandelbrot.mp4';
+const DARK_KEY = 'docs/dark-opening.mp4';
+const PORTRAIT_KEY = 'docs/portrait.mp4';
+const ANAMORPHIC_KEY = 'docs/anamorphic.mp4';
 const DURATION_SEC = 16;
 const SPRITE_BUDGET_BYTES = 150 * 1024;
 
@@ -50,32 +53,75 @@ function findFont(ffmpeg: string): string | undefined {
   return fc.status === 0 && fc.stdout && existsSync(fc.stdout) ? fc.stdout : undefined;
 }
 
+/** Clockwise display rotation of the first video stream, as ffprobe reads it. */
+function clockwiseRotation(file: string): number {
+  const st = JSON.parse(run(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-of', 'json', file])).streams?.[0] ?? {};
+  const side = (st.side_data_list ?? []).find((d: { rotation?: number }) => typeof d.rotation === 'number');
+  const ccw = side ? Number(side.rotation) : -Number(st.tags?.rotate ?? 0);
+  return ((-ccw % 360) + 360) % 360;
+}
+
+interface SourceVideos {
+  readonly timestamp: boolean;
+  /** Input key -> local file. */
+  readonly files: Record<string, string>;
+}
+
 /**
  * A 16 s 480x270 H.264 clip: a zoom into the Mandelbrot set with its hue turning over time, so each
  * snapshot looks different, and (when a font is found) the running time in the corner, so a reader
  * can tell which moment each cell shows. One still is rendered, then panned: rendering the fractal
  * per frame costs a minute, this a few seconds. Key frame every second.
+ * Plus variants for the "correct pictures" features: a black opening, a portrait phone-style
+ * recording (landscape pixels + rotation metadata), and non-square pixels.
  */
-async function makeSourceVideo(dir: string): Promise<{ file: string; timestamp: boolean }> {
+async function makeSourceVideos(dir: string): Promise<SourceVideos> {
   const ffmpeg = ffmpegPath();
+  const quiet = ['-hide_banner', '-loglevel', 'error', '-y'];
+  const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-movflags', '+faststart'];
   const still = path.join(dir, 'mandelbrot.png');
-  const file = path.join(dir, 'mandelbrot.mp4');
-  run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i',
+  run(ffmpeg, [...quiet, '-f', 'lavfi', '-i',
     'mandelbrot=size=1920x1080:maxiter=512:outer=normalized_iteration_count:start_scale=3:end_scale=3', '-frames:v', '1', still]);
   const font = findFont(ffmpeg);
   const frames = DURATION_SEC * 25;
-  const filters = [
-    `zoompan=z='pow(5,on/${frames})':x='968-iw/zoom/2':y='610-ih/zoom/2':d=1:s=480x270:fps=25`,
-    'hue=h=t*20',
-    ...(font
-      ? [`drawtext=fontfile='${font}':text='%{pts\\:hms}':x=10:y=h-th-10:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=5`]
-      : []),
-    'format=yuv420p',
-  ];
-  run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '25', '-i', still,
-    '-vf', filters.join(','), '-t', String(DURATION_SEC), '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25',
-    '-movflags', '+faststart', file]);
-  return { file, timestamp: font !== undefined };
+  // crop: the part of the still to pan over; (cx, cy): the point zoomed into, in that crop.
+  const render = (out: string, crop: string, cx: number, cy: number, size: string, extra: string[] = []) => {
+    const filters = [
+      crop,
+      `zoompan=z='pow(5,on/${frames})':x='${cx}-iw/zoom/2':y='${cy}-ih/zoom/2':d=1:s=${size}:fps=25`,
+      'hue=h=t*20',
+      ...(font
+        ? [`drawtext=fontfile='${font}':text='%{pts\\:hms}':x=10:y=h-th-10:fontsize=22:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=5`]
+        : []),
+      ...extra,
+      'format=yuv420p',
+    ];
+    run(ffmpeg, [...quiet, '-loop', '1', '-framerate', '25', '-i', still, '-vf', filters.join(','), '-t', String(DURATION_SEC), ...h264, out]);
+  };
+  const file = path.join(dir, 'mandelbrot.mp4');
+  render(file, 'null', 968, 610, '480x270');
+  // The same clip behind 1.5 s of black: what black-frame filtering skips.
+  const dark = path.join(dir, 'dark-opening.mp4');
+  run(ffmpeg, [...quiet, '-i', file, '-vf', "drawbox=t=fill:c=black:enable='lt(t,1.5)'", ...h264, dark]);
+  // As a phone held upright records it: the picture is portrait, the stored pixels are landscape
+  // (turned a quarter counter-clockwise) and the container says "rotate 90 degrees clockwise".
+  const sideways = path.join(dir, 'portrait-sideways.mp4');
+  render(sideways, 'crop=608:1080:664:0', 304, 610, '270x480', ['transpose=cclock']);
+  // Muxers disagree on the sign of the `rotate` tag: write it, read the display matrix back, and
+  // write the other sign if this build stored the opposite turn.
+  const portrait = path.join(dir, 'portrait.mp4');
+  const rotated = [90, 270].some((tag) => {
+    run(ffmpeg, [...quiet, '-i', sideways, '-c', 'copy', '-metadata:s:v:0', `rotate=${tag}`, '-movflags', '+faststart', portrait]);
+    return clockwiseRotation(portrait) === 90;
+  });
+  if (!rotated) throw new Error('could not write a clockwise display rotation of 90 degrees');
+  // Anamorphic: 360x270 stored pixels, each 4:3 wide, displayed at 480x270.
+  const anamorphic = path.join(dir, 'anamorphic.mp4');
+  render(anamorphic, 'null', 968, 610, '480x270', ['scale=360:270', 'setsar=4/3']);
+  return {
+    timestamp: font !== undefined,
+    files: { [INPUT_KEY]: file, [DARK_KEY]: dark, [PORTRAIT_KEY]: portrait, [ANAMORPHIC_KEY]: anamorphic },
+  };
 }
 
 function mts(svc: LocalService): MtsClient {
@@ -91,6 +137,7 @@ function mts(svc: LocalService): MtsClient {
 
 interface JobRecord {
   name: string;
+  input: string;
   snapshotConfig: Record<string, unknown>;
   pipelineId?: string;
   state: string;
@@ -116,23 +163,25 @@ async function main(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'snapshot-doc-images-'));
   const svc = await startLocalService({ dataDir, port: 0, log: () => undefined });
   try {
-    const { file, timestamp } = await makeSourceVideo(dataDir);
+    const { files, timestamp } = await makeSourceVideos(dataDir);
     console.log(`source video: ${DURATION_SEC} s 480x270 H.264${timestamp ? ' with a running timestamp' : ' (no font found: no timestamp)'}`);
-    const inputPath = path.join(svc.bucketDir(svc.inputBucket), ...INPUT_KEY.split('/'));
-    await fs.mkdir(path.dirname(inputPath), { recursive: true });
-    await fs.copyFile(file, inputPath);
+    for (const [key, src] of Object.entries(files)) {
+      const inputPath = path.join(svc.bucketDir(svc.inputBucket), ...key.split('/'));
+      await fs.mkdir(path.dirname(inputPath), { recursive: true });
+      await fs.copyFile(src, inputPath);
+    }
 
     const client = mts(svc);
     const loc = `oss-${svc.region}`;
-    const input = JSON.stringify({ Bucket: svc.inputBucket, Location: loc, Object: INPUT_KEY });
+    const inputOf = (key: string) => JSON.stringify({ Bucket: svc.inputBucket, Location: loc, Object: key });
     const out = (object: string) => ({ Bucket: svc.outputBucket, Location: loc, Object: object });
     const outputDir = svc.bucketDir(svc.outputBucket);
     const records: JobRecord[] = [];
 
-    const submitAndWait = async (name: string, config: Record<string, unknown>, pipelineId?: string): Promise<JobRecord> => {
+    const submitAndWait = async (name: string, config: Record<string, unknown>, pipelineId?: string, inputKey = INPUT_KEY): Promise<JobRecord> => {
       const before = new Set(await listKeys(outputDir));
       const res = await client.submitSnapshotJob(new SubmitSnapshotJobRequest({
-        input,
+        input: inputOf(inputKey),
         snapshotConfig: JSON.stringify(config),
         ...(pipelineId ? { pipelineId, userData: JSON.stringify({ doc: name }) } : {}),
       }));
@@ -147,7 +196,7 @@ async function main(): Promise<void> {
       }
       const keys = (await listKeys(outputDir)).filter((k) => !before.has(k));
       const record: JobRecord = {
-        name, snapshotConfig: config, ...(pipelineId ? { pipelineId: '<PipelineId>' } : {}),
+        name, input: inputKey, snapshotConfig: config, ...(pipelineId ? { pipelineId: '<PipelineId>' } : {}),
         state: job.state!, count: job.count, tileCount: job.tileCount, code: job.code, message: job.message, keys,
       };
       records.push(record);
@@ -167,6 +216,10 @@ async function main(): Promise<void> {
     const msg = await mns.receiveMessage(svc.notificationQueue, 10);
     sequence.notification = JSON.parse(msg.body.MessageBody);
     await mns.deleteMessage(svc.notificationQueue, msg.body.ReceiptHandle);
+    // 2b. Placeholders, URL-encoded as MPS documents them.
+    await submitAndWait('placeholders', {
+      OutputFile: out('%7BObjectPrefix%7Dnames/%7BFileName%7D.%7BExtName%7D-%7BSnapshotTime%7D.jpg'), Time: '3000', Width: '160',
+    });
     // 3. Average mode and time points.
     await submitAndWait('average mode', {
       OutputFile: out('{ObjectPrefix}avg/{FileName}-{Count}.jpg'), Time: '0', Interval: '0', Num: '4', Width: '160',
@@ -190,6 +243,30 @@ async function main(): Promise<void> {
       Format: 'vtt', SubOut: { IsSptFrag: 'true' },
     });
 
+    // 6. Every second snapshot becomes a cell; the single images are kept; a random background.
+    await submitAndWait('sprite, CellSelStep', {
+      OutputFile: out('{ObjectPrefix}step/{FileName}-{Count}.jpg'),
+      TileOutputFile: out('{ObjectPrefix}step/{FileName}-sprite-{TileCount}.jpg'),
+      Time: '0', Interval: '2', Num: '8', Width: '96',
+      TileOut: { Lines: '2', Columns: '2', CellSelStep: '2', Color: 'random' },
+    });
+    // 7. Black opening: the first snapshot at Time=0 with and without BlackLevel.
+    const blackOff = await submitAndWait('black opening, no filter', {
+      OutputFile: out('{ObjectPrefix}black-off/{FileName}-{Count}.jpg'), Time: '0', Interval: '4', Num: '3', FrameType: 'normal', Width: '160',
+    }, undefined, DARK_KEY);
+    const blackOn = await submitAndWait('black opening, BlackLevel=90', {
+      OutputFile: out('{ObjectPrefix}black-on/{FileName}-{Count}.jpg'), Time: '0', Interval: '4', Num: '3', FrameType: 'normal', Width: '160',
+      BlackLevel: '90', PixelBlackThreshold: '32',
+    }, undefined, DARK_KEY);
+
+    // 8. Correct pictures: rotation metadata and non-square pixels, no option needed.
+    const portrait = await submitAndWait('portrait (rotation metadata)', {
+      OutputFile: out('{ObjectPrefix}pictures/{FileName}-{SnapshotTime}.jpg'), Time: '5000', Height: '240',
+    }, undefined, PORTRAIT_KEY);
+    const anamorphic = await submitAndWait('non-square pixels', {
+      OutputFile: out('{ObjectPrefix}pictures/{FileName}-{SnapshotTime}.jpg'), Time: '5000',
+    }, undefined, ANAMORPHIC_KEY);
+
     for (const r of records) if (r.state !== 'Success') throw new Error(`${r.name} ended ${r.state}: ${r.code} ${r.message}`);
     await fs.mkdir(IMAGES, { recursive: true });
     const copy = async (key: string, name = path.posix.basename(key)) => {
@@ -201,11 +278,15 @@ async function main(): Promise<void> {
     };
     await copy(single.keys[0]);
     for (const key of sheets.keys) await copy(key, `sheets-${path.posix.basename(key)}`);
+    await copy(blackOff.keys[0], 'black-off-00001.jpg');
+    await copy(blackOn.keys[0], 'black-on-00001.jpg');
+    await copy(portrait.keys[0]);
+    await copy(anamorphic.keys[0]);
     for (const key of sprite.keys) {
       const size = await copy(key);
       if (key.endsWith('.jpg') && size > SPRITE_BUDGET_BYTES) throw new Error(`${key} is ${size} bytes, over the ${SPRITE_BUDGET_BYTES} budget`);
     }
-    await fs.writeFile(path.join(IMAGES, 'jobs.json'), `${JSON.stringify({ input: INPUT_KEY, durationSec: DURATION_SEC, jobs: records }, null, 2)}\n`);
+    await fs.writeFile(path.join(IMAGES, 'jobs.json'), `${JSON.stringify({ inputs: Object.keys(files), durationSec: DURATION_SEC, jobs: records }, null, 2)}\n`);
     console.log('docs/images/jobs.json: what each job wrote');
   } finally {
     await svc.close();
