@@ -39,7 +39,10 @@ async function waitForFile(file: string, timeoutMs: number, exited: () => string
 test('npm start: local.json, the seeded sample, one SDK call, clean exit on SIGTERM', async () => {
   const dataDir = await makeTempDir('snapshot-start-');
   const port = await freePort();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'runtime/entry/local-main.ts'], {
+  // `npm start` runs local-main.ts through tsx. Here tsx is loaded into the node process itself
+  // (--import) rather than through its CLI, whose signal relay gives the child 60 ms to confirm a
+  // SIGTERM before SIGKILLing it: under a loaded test run that turned a clean stop into exit 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/entry/local-main.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...process.env, SNAPSHOT_PORT: String(port), SNAPSHOT_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
