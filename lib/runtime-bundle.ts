@@ -8,6 +8,7 @@
  * the same with existing buckets. The bundle is about 0.5 MB zipped, far below FC's inline limit;
  * the cost is that the base64 string is kept in the Terraform state.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,22 +42,25 @@ export function defaultEntry(): string {
   );
 }
 
-/** Bundles `entry` into a fresh folder holding `index.js`; cached per process and entry. */
+/**
+ * Bundles `entry` into a folder holding `index.js`; cached per process and entry.
+ *
+ * The folder is named after the bundle's content hash, so every synth of the same runtime (test
+ * workers, repeated `cdktf synth`) reuses one folder instead of leaving a new one behind; it has
+ * to outlive this call because the asset is copied only when the app synthesizes.
+ */
 export function bundleRuntime(entry: string): string {
   const cached = bundled.get(entry);
   if (cached && fs.existsSync(path.join(cached, 'index.js'))) return cached;
   // Loaded lazily so that importing the library never needs esbuild unless a bundle is built.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-runtime-'));
-  // The asset is copied into the stack's assets at synth; the scratch folder is not needed after.
-  process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
-  const outfile = path.join(outDir, 'index.js');
-  let result: import('esbuild').BuildResult;
+  let result: import('esbuild').BuildResult<{ write: false }>;
   try {
     result = esbuild.buildSync({
       entryPoints: [entry],
-      outfile,
+      outfile: 'index.js',
+      write: false,
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -69,7 +73,18 @@ export function bundleRuntime(entry: string): string {
     throw new Error(`Bundling the runtime (${entry}) for Function Compute failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (result.errors.length) throw new Error(`Bundling ${entry} failed:\n${result.errors.map((e) => e.text).join('\n')}`);
-  fs.utimesSync(outfile, FIXED_MTIME, FIXED_MTIME);
+  const code = result.outputFiles[0].contents;
+  const hash = crypto.createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const outDir = path.join(os.tmpdir(), `snapshot-runtime-${hash}`);
+  const outfile = path.join(outDir, 'index.js');
+  if (!fs.existsSync(outfile)) {
+    fs.mkdirSync(outDir, { recursive: true });
+    // Written under a unique name, then renamed: parallel synths of the same bundle never see half a file.
+    const scratch = `${outfile}.${process.pid}.${Date.now()}.tmp`;
+    fs.writeFileSync(scratch, code);
+    fs.utimesSync(scratch, FIXED_MTIME, FIXED_MTIME);
+    fs.renameSync(scratch, outfile);
+  }
   bundled.set(entry, outDir);
   return outDir;
 }
