@@ -39,9 +39,9 @@ function effectiveSeek(g: Grab): number {
   return g.seekSec < NO_SEEK_BELOW_SEC ? 0 : g.seekSec;
 }
 
-function inputOptions(g: Grab): string[] {
+function inputOptions(g: Grab, threads: number): string[] {
   const seek = effectiveSeek(g);
-  const ss = seek > 0 ? ['-ss', seconds(seek)] : [];
+  const ss = [...(seek > 0 ? ['-ss', seconds(seek)] : []), '-threads', String(threads)];
   if (g.kind === 'exact') return ss;
   return ['-noaccurate_seek', '-skip_frame', 'nokey', ...ss];
 }
@@ -70,6 +70,8 @@ export async function grabFrames(
   grabs: readonly Grab[],
   picture: readonly string[],
   signal?: AbortSignal,
+  /** Decoder threads per input (see ProcessPool.threadsPerProcess). */
+  threads = 1,
 ): Promise<(Grabbed | undefined)[]> {
   if (grabs.length === 0) return [];
   const branches = grabs.map((g, i) => `[${i}:v:0]${branchFilters(g, i).join(',')}[b${i}]`);
@@ -78,7 +80,7 @@ export async function grabFrames(
       ? `[b0]${picture.join(',')}[out]`
       : `${grabs.map((_, i) => `[b${i}]`).join('')}concat=n=${grabs.length}:v=1:a=0,setpts=N/TB,${picture.join(',')}[out]`;
   const { stdout, stderr } = await runFfmpeg({
-    inputs: grabs.map((g) => ({ source: source.uri, options: inputOptions(g) })),
+    inputs: grabs.map((g) => ({ source: source.uri, options: inputOptions(g, threads) })),
     outputOptions: ['-filter_complex', `${branches.join(';')};${joined}`, '-map', '[out]', '-an', '-sn', '-vsync', '0', ...jpegOutputOptions()],
     signal,
   });

@@ -8,6 +8,8 @@ export class ProcessPool {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
+  private readonly cores = defaultMaxProcesses();
+
   constructor(readonly maxProcesses: number = defaultMaxProcesses()) {
     if (!(maxProcesses >= 1)) throw new Error(`maxProcesses must be at least 1, got ${maxProcesses}`);
   }
@@ -18,6 +20,17 @@ export class ProcessPool {
 
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /**
+   * Decoder threads for a process that holds a slot now: the cores shared among the running
+   * processes. ffmpeg's automatic count (cores + 1, frame threading) adds a frame of pipeline
+   * latency to a single-frame grab and oversubscribes the cores when processes run side by side;
+   * measured on 2 cores for one 1080p frame at 505 s: 0.26 s with the automatic count, 0.23 s
+   * with 2 threads, and two processes at once in 0.40 s with it against 0.35 s with 1 thread each.
+   */
+  threadsPerProcess(): number {
+    return Math.max(1, Math.floor(this.cores / Math.max(1, this.active)));
   }
 
   /** Runs `task` once a slot is free; a task still waiting when `signal` aborts never starts. */

@@ -55,7 +55,7 @@ export async function seekPerFrame(
   const results: (Grabbed | undefined)[] = new Array(targets.length);
   await Promise.all(
     chunks.map(async (idx) => {
-      const got = await a.pool.run(() => grabFrames(source, idx.map((i) => grabs[i]), picture, a.signal), a.signal);
+      const got = await a.pool.run(() => grabFrames(source, idx.map((i) => grabs[i]), picture, a.signal, a.pool.threadsPerProcess()), a.signal);
       idx.forEach((i, k) => (results[i] = got[k]));
     }),
   );
@@ -67,7 +67,7 @@ export async function seekPerFrame(
     for (const preroll of PREROLLS) {
       if (grabs[i].seekSec <= 0 && preroll !== PREROLLS[0]) break;
       const g = prerollGrab(t, grabs[i], preroll);
-      const [got] = await a.pool.run(() => grabFrames(source, [g], picture, a.signal), a.signal);
+      const [got] = await a.pool.run(() => grabFrames(source, [g], picture, a.signal, a.pool.threadsPerProcess()), a.signal);
       if (got && (acceptable(t, got) || g.seekSec <= 0)) {
         results[i] = got;
         break;

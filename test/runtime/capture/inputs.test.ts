@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { createFfmpegCapture } from '../../../runtime/capture';
 import { liveFfmpegPids } from '../../../runtime/capture/ffmpeg-process';
-import { ProcessPool } from '../../../runtime/capture/process-pool';
+import { defaultMaxProcesses, ProcessPool } from '../../../runtime/capture/process-pool';
 import { makeGarbageFile, makeIndexedVideo, readFrameIndex } from '../../support/media';
 import { startRangeServer } from '../../support/media-range-server';
 
@@ -139,6 +139,27 @@ describe('process pool', () => {
     await blocker;
     expect(started).toBe(false);
     expect(pool.queued).toBe(0);
+  });
+
+  test('decoder threads share the cores among the processes running at once', async () => {
+    const cores = defaultMaxProcesses();
+    const pool = new ProcessPool(cores + 1);
+    const alone = await pool.run(async () => pool.threadsPerProcess());
+    expect(alone).toBe(cores);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    const tasks = Array.from({ length: cores + 1 }, () =>
+      pool.run(async () => {
+        await gate;
+        seen.push(pool.threadsPerProcess());
+      }),
+    );
+    release();
+    await Promise.all(tasks);
+    // The first to look sees every process still running: never fewer than one thread.
+    expect(seen[0]).toBe(Math.max(1, Math.floor(cores / (cores + 1))));
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
   });
 
   test('a burst of captures through a pool of 1 all succeed', async () => {
