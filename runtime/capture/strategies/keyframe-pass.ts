@@ -23,7 +23,7 @@ export async function keyframePass(
   const { stdout, stderr } = await a.pool.run(
     () =>
       runFfmpeg({
-        inputs: [{ source: source.uri, options: ['-skip_frame', 'nokey'] }],
+        inputs: [{ source: source.uri, options: ['-skip_frame', 'nokey', '-threads', String(a.pool.threadsPerProcess())] }],
         outputOptions: ['-map', '0:v:0', '-an', '-sn', '-vf', filters.join(','), '-vsync', '0', ...jpegOutputOptions()],
         signal: a.signal,
       }),
