@@ -25,7 +25,7 @@ export type CloudCredentials = CloudConfig['cloudCredentials'];
 
 /**
  * `latest` returns the freshest function-role credentials seen (FC hands them to every invocation
- * in `x-fc-*` headers); ali-oss asks for them when its STS token gets old.
+ * in `x-fc-*` headers); the OSS and MNS clients ask for them when their STS token gets old.
  */
 export function createCloudService(
   cfg: CloudConfig,
@@ -50,8 +50,9 @@ export function createCloudService(
   const storage = new OssObjectStorage(oss);
   const warn = log && ((message: string) => log('storage.warning', { message }));
   const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, warn });
-  const notifier = new MnsNotifier({ endpoint: cfg.mnsEndpoint, ...credentials });
-  const dispatcher = new MnsDispatcher({ endpoint: cfg.mnsEndpoint, topic: cfg.jobsTopic, ...credentials });
+  const mns = { endpoint: cfg.mnsEndpoint, ...credentials, refreshCredentials: oss.refreshCredentials };
+  const notifier = new MnsNotifier(mns);
+  const dispatcher = new MnsDispatcher({ ...mns, topic: cfg.jobsTopic });
   return createSnapshotService({
     storage,
     jobs,

@@ -16,6 +16,9 @@ declare module '@alicloud/mns' {
     securityToken?: string;
     readTimeout?: number;
     connectTimeout?: number;
+    /** Called before a request once `refreshSTSTokenInterval` ms have passed since the last refresh. */
+    refreshSTSToken?: () => Promise<{ accessKeyId: string; accessKeySecret: string; securityToken: string }>;
+    refreshSTSTokenInterval?: number;
   }
   interface MnsMessageParams {
     MessageBody: string;

@@ -18,6 +18,14 @@ export interface MnsConnectionOptions {
   readonly securityToken?: string;
   /** @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Fresh temporary credentials. A function role's STS token expires (FC hands new ones to every
+   * invocation), while an FC instance and its client can live longer; the client asks this getter
+   * before a request once `refreshIntervalMs` has passed since the last refresh.
+   */
+  readonly refreshCredentials?: () => Promise<{ accessKeyId: string; accessKeySecret: string; securityToken: string }>;
+  /** @default 5 minutes */
+  readonly refreshIntervalMs?: number;
 }
 
 export function createMnsClient(options: MnsConnectionOptions): MNSClient {
@@ -30,6 +38,8 @@ export function createMnsClient(options: MnsConnectionOptions): MNSClient {
     securityToken: options.securityToken,
     readTimeout: options.timeoutMs ?? 10_000,
     connectTimeout: options.timeoutMs ?? 10_000,
+    refreshSTSToken: options.refreshCredentials,
+    refreshSTSTokenInterval: options.refreshIntervalMs ?? 5 * 60 * 1000,
   });
 }
 

@@ -101,6 +101,32 @@ describe('MNS protocol server with the official @alicloud/mns client', () => {
     await expect(down.publish({ id: 'p', name: 'p', state: 'Active', topic: 't' }, '{}')).rejects.toMatchObject({ code: 'NetworkError' });
   });
 
+  it('MnsNotifier asks for fresh credentials once its STS token is old, instead of failing on expired ones', async () => {
+    // The keys the notifier starts with are unknown to the server, as expired STS keys would be.
+    const expired = { accessKeyId: 'STS.expired', accessKeySecret: 'old-secret', securityToken: 'old-token' };
+    let refreshes = 0;
+    const notifier = new MnsNotifier({
+      endpoint: server.endpoint,
+      accountId: '1234567890',
+      ...expired,
+      refreshIntervalMs: 0,
+      refreshCredentials: async () => {
+        refreshes++;
+        return { ...cred, securityToken: 'fresh-token' };
+      },
+    });
+    const { messageId } = await notifier.publish({ id: 'p', name: 'p', state: 'Active', topic: 'snapshot-notify' }, '{"JobId":"j3"}');
+    expect(messageId).toMatch(/^[0-9A-F]{32}$/);
+    expect(refreshes).toBeGreaterThan(0);
+    const got = await client.receiveMessage('snapshot-notify-queue', 1);
+    expect(got.body.MessageBody).toBe('{"JobId":"j3"}');
+    await client.deleteMessage('snapshot-notify-queue', got.body.ReceiptHandle);
+    const stale = new MnsNotifier({ endpoint: server.endpoint, accountId: '1234567890', ...expired });
+    await expect(stale.publish({ id: 'p', name: 'p', state: 'Active', topic: 'snapshot-notify' }, '{}')).rejects.toMatchObject({
+      code: expect.stringMatching(/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/),
+    });
+  });
+
   it('MnsDispatcher publishes {"jobId"} to the jobs topic', async () => {
     await mq.subscribe('snapshot-jobs', 'jobs-trigger', { format: 'JSON' });
     const dispatcher = new MnsDispatcher({ endpoint: server.endpoint, accountId: '1234567890', topic: 'snapshot-jobs', ...cred });
