@@ -71,3 +71,48 @@ function expectState(job: SnapshotJob, from: JobState[], to: JobState): void {
     throw Errors.internal(`job ${job.id} cannot go from ${job.state} to ${to}`);
   }
 }
+
+/**
+ * When the job was last handed to a worker: at creation (submit dispatches at once), or at the
+ * stale-job sweep's last re-dispatch.
+ */
+export function lastDispatchedAtMs(job: SnapshotJob): number {
+  return Math.max(job.createdAtMs, job.redispatchedAtMs ?? 0);
+}
+
+/** Deliveries the job has had: the one at submit plus every re-dispatch. */
+export function deliveriesOf(job: SnapshotJob): number {
+  return 1 + (job.redispatches ?? 0);
+}
+
+/** The job, recorded as handed to the worker again at `nowMs`. */
+export function redispatchJob(job: SnapshotJob, nowMs: number): SnapshotJob {
+  expectState(job, ['Submitted', 'Snapshoting'], job.state);
+  return { ...job, redispatches: (job.redispatches ?? 0) + 1, redispatchedAtMs: nowMs };
+}
+
+export interface StaleJobPolicy {
+  /**
+   * A job not finished this long after its last dispatch has no live worker: the construct keeps
+   * it above the async event age limit plus the worker timeout.
+   */
+  readonly staleAfterMs: number;
+  /** Re-dispatches before a stale job is given up on and failed. */
+  readonly maxRedispatches: number;
+}
+
+/**
+ * What the sweep does with an unfinished job:
+ * - `leave`: final, or young enough that a worker (or a sync caller) may still hold it;
+ * - `fail-sync`: a stale sync job; its caller's connection is gone, so running it helps nobody;
+ * - `redispatch`: a stale async job with deliveries left;
+ * - `give-up`: a stale async job that used them all (it crashes or times out every time).
+ */
+export type StaleJobAction = 'leave' | 'fail-sync' | 'redispatch' | 'give-up';
+
+export function staleJobAction(job: SnapshotJob, nowMs: number, policy: StaleJobPolicy): StaleJobAction {
+  if (isFinal(job.state)) return 'leave';
+  if (nowMs - lastDispatchedAtMs(job) < policy.staleAfterMs) return 'leave';
+  if (job.request.mode === 'sync') return 'fail-sync';
+  return (job.redispatches ?? 0) < policy.maxRedispatches ? 'redispatch' : 'give-up';
+}

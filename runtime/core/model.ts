@@ -92,6 +92,13 @@ export interface SnapshotJob {
   readonly code?: string;
   readonly message?: string;
   readonly mnsMessageResult?: MnsMessageResult;
+  /**
+   * Times the stale-job sweep handed this job to the worker again because no delivery finished
+   * it (absent: never). Bounded by the sweep's limit, after which the job is failed.
+   */
+  readonly redispatches?: number;
+  /** When the sweep last re-dispatched the job, ms since the epoch: its age counts from here. */
+  readonly redispatchedAtMs?: number;
 }
 
 /** What a probe of the input tells; sizes are as displayed (rotation and pixel aspect applied). */

@@ -113,9 +113,21 @@ export interface CloudConfig {
   /** A custom OSS endpoint (SNAPSHOT_OSS_ENDPOINT), path-style when SNAPSHOT_OSS_PATH_STYLE=true; default the region's internal endpoint. */
   readonly ossEndpoint?: string;
   readonly ossPathStyle: boolean;
+  /**
+   * Minutes after its last dispatch when an unfinished job counts as stale for the sweep
+   * (SNAPSHOT_STALE_JOB_MINUTES); the construct keeps it above the async event age plus the
+   * worker timeout, so no worker can still hold such a job.
+   */
+  readonly staleJobMinutes: number;
+  /** Re-dispatches of a stale async job before it is failed (SNAPSHOT_STALE_JOB_MAX_REDISPATCHES). */
+  readonly staleJobMaxRedispatches: number;
   /** The function role's credentials, as FC puts them in the environment. */
   readonly cloudCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 }
+
+/** The construct's defaults: twice the default worker timeout (30 min) plus 10 minutes. */
+export const DEFAULT_STALE_JOB_MINUTES = 70;
+export const DEFAULT_STALE_JOB_MAX_REDISPATCHES = 2;
 
 export function readCloudConfig(env: Env = process.env): CloudConfig {
   const r = new Reader(env);
@@ -166,6 +178,8 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
     syncTimeoutMs: r.int('SNAPSHOT_SYNC_TIMEOUT_MS', 5000, 100, 600000),
     ossEndpoint: r.optional('SNAPSHOT_OSS_ENDPOINT'),
     ossPathStyle: r.optional('SNAPSHOT_OSS_PATH_STYLE') === 'true',
+    staleJobMinutes: r.int('SNAPSHOT_STALE_JOB_MINUTES', DEFAULT_STALE_JOB_MINUTES, 1, 10080),
+    staleJobMaxRedispatches: r.int('SNAPSHOT_STALE_JOB_MAX_REDISPATCHES', DEFAULT_STALE_JOB_MAX_REDISPATCHES, 0, 100),
     cloudCredentials: { accessKeyId, accessKeySecret, securityToken },
   };
   r.done();

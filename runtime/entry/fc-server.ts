@@ -5,7 +5,8 @@
  * - role `worker`: FC calls `POST /invoke` with the MNS topic trigger event carrying
  *   `{"jobId":"..."}`; the job runs to a final state before the invocation answers. A job that
  *   fails is recorded as `Fail` and the invocation succeeds (retrying cannot help); an outage
- *   (job store unreachable) answers 500 so FC retries with back-off.
+ *   (job store unreachable) answers 500 so FC retries with back-off. The timer trigger's event
+ *   (payload `{"sweep":"stale-jobs"}`) runs the stale-job sweep instead (service/sweep-stale-jobs).
  *
  * FC control calls (`x-fc-control-path: /initialize`, `/pre-stop`) are answered 200.
  */
@@ -23,6 +24,7 @@ import { createCloudService } from './cloud-service';
 import { readCloudConfig } from './config';
 import type { CloudConfig } from './config';
 import { jobIdsFromTriggerEvent, TriggerEventError } from './mns-trigger-event';
+import { sweepRequestOf } from './timer-trigger-event';
 
 function readBody(req: http.IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -108,9 +110,18 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
           send(res, 404, { error: 'the worker function only answers POST /invoke' });
           return;
         }
+        const body = await readBody(req).catch((e: unknown) => e as Error);
+        const sweep = body instanceof Buffer ? sweepRequestOf(body) : undefined;
+        if (sweep) {
+          log('worker.sweep', { requestId, trigger: sweep.triggerName, triggerTime: sweep.triggerTime });
+          const report = await service.sweepStaleJobs({ staleAfterMs: cfg.staleJobMinutes * 60_000, maxRedispatches: cfg.staleJobMaxRedispatches });
+          send(res, 200, { sweep: report });
+          return;
+        }
         let ids: string[];
         try {
-          ids = jobIdsFromTriggerEvent(await readBody(req));
+          if (!(body instanceof Buffer)) throw body;
+          ids = jobIdsFromTriggerEvent(body);
         } catch (e) {
           // A malformed event carries no job to lose; failing would only make MNS redeliver it.
           log('worker.bad-event', { requestId, error: String(e) });

@@ -1,9 +1,11 @@
 /**
  * The snapshot service: what the API layer calls (SubmitSnapshotJob, QuerySnapshotJobList) and
- * what workers call (runJob for a dispatched job, resumeUnfinished after a restart). Wiring only;
+ * what workers call (runJob for a dispatched job, resumeUnfinished after a restart,
+ * sweepStaleJobs on a timer in the cloud). Wiring only;
  * each step lives in its own file of this folder.
  */
 import { isFinal } from '../core/job-lifecycle';
+import type { StaleJobPolicy } from '../core/job-lifecycle';
 import type { SnapshotService } from './contract';
 import { executeJob } from './execute-job';
 import { querySnapshotJobList } from './query';
@@ -11,6 +13,8 @@ import { resumeUnfinished } from './resume';
 import { DEFAULT_SYNC_TIMEOUT_MS, defaultLog } from './service-deps';
 import type { SnapshotServiceDeps } from './service-deps';
 import { submitSnapshotJob } from './submit';
+import { sweepStaleJobs } from './sweep-stale-jobs';
+import type { SweepReport } from './sweep-stale-jobs';
 import type { SubmitDeps } from './submit';
 
 export type { SnapshotServiceDeps } from './service-deps';
@@ -20,6 +24,8 @@ export interface RunnableSnapshotService extends SnapshotService {
   runJob(jobId: string): Promise<void>;
   /** Re-dispatches accepted async jobs that are not final; returns how many. */
   resumeUnfinished(): Promise<number>;
+  /** Re-dispatches or fails unfinished jobs that no worker can still hold (see sweep-stale-jobs). */
+  sweepStaleJobs(policy: StaleJobPolicy): Promise<SweepReport>;
 }
 
 export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapshotService {
@@ -52,6 +58,7 @@ export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapsh
       running.set(jobId, p);
       return p;
     },
-    resumeUnfinished: () => resumeUnfinished(d.jobs, d.dispatcher, d.log),
+    resumeUnfinished: () => resumeUnfinished(d),
+    sweepStaleJobs: (policy) => sweepStaleJobs(d, policy, (jobId) => running.has(jobId)),
   };
 }
