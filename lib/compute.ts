@@ -1,9 +1,11 @@
 /**
  * Function Compute 3.0: the API function behind an anonymous HTTP trigger (the runtime checks the
  * MPS POP signatures itself, as the MPS gateway would), the worker behind an MNS topic trigger on
- * the jobs topic, their async-invocation and concurrency limits, and the log store both write to.
+ * the jobs topic and a timer trigger that sweeps for stale jobs, their async-invocation and
+ * concurrency limits, and the log store both write to.
  */
 import { Construct } from 'constructs';
+import { Op, Token } from 'cdktf';
 import { Fcv3Function } from '../.gen/providers/alicloud/fcv3-function';
 import { Fcv3Trigger } from '../.gen/providers/alicloud/fcv3-trigger';
 import { Fcv3AsyncInvokeConfig } from '../.gen/providers/alicloud/fcv3-async-invoke-config';
@@ -18,6 +20,26 @@ export const RUNTIME_PORT = 9000;
 /** FFmpeg 6 layer is listed for custom.debian10 only, so Node.js comes from its own layer. */
 export const RUNTIME = 'custom.debian10';
 export const NODE_BINARY = '/opt/nodejs20/bin/node';
+
+/**
+ * The timer trigger's message: `runtime/entry/timer-trigger-event.ts` runs the stale-job sweep
+ * when the worker is invoked with it.
+ */
+export const STALE_JOB_SWEEP_PAYLOAD = JSON.stringify({ sweep: 'stale-jobs' });
+
+/**
+ * Seconds between a dispatch's deadline (the stale threshold) and the end of the last worker
+ * run it can cause: covers MNS's push retries and FC's scheduling delay.
+ */
+export const STALE_JOB_MARGIN_SECONDS = 300;
+
+/** How long FC may hold or retry an async job event: the stale threshold minus one worker run and the margin. */
+export function maxAsyncEventAgeSeconds(staleJobMinutes: number, workerTimeoutSeconds: number): number {
+  if (Token.isUnresolved(staleJobMinutes) || Token.isUnresolved(workerTimeoutSeconds)) {
+    return Token.asNumber(Op.sub(Op.mul(staleJobMinutes, 60), Op.add(workerTimeoutSeconds, STALE_JOB_MARGIN_SECONDS)));
+  }
+  return staleJobMinutes * 60 - workerTimeoutSeconds - STALE_JOB_MARGIN_SECONDS;
+}
 
 export function defaultLayerArns(region: string): string[] {
   return [`acs:fc:${region}:official:layers/Nodejs20/versions/3`, `acs:fc:${region}:official:layers/FFmpeg6x/versions/1`];
@@ -92,6 +114,8 @@ export interface SnapshotComputeProps {
   readonly apiAccessKeys: string;
   readonly logs: SnapshotLogs;
   readonly workerMaxRetries: number;
+  /** The stale-job sweep: when it runs, and what the worker treats as stale. */
+  readonly staleJobs: { readonly sweepCron: string; readonly staleMinutes: number; readonly maxRedispatches: number };
   readonly tags?: Record<string, string>;
 }
 
@@ -100,6 +124,7 @@ export class SnapshotCompute extends Construct {
   readonly workerFunction: Fcv3Function;
   readonly httpTrigger: Fcv3Trigger;
   readonly asyncInvokeConfig: Fcv3AsyncInvokeConfig;
+  readonly sweepTrigger: Fcv3Trigger;
   /** The public URL of the API (the endpoint to give the MPS SDKs). */
   readonly apiEndpoint: string;
 
@@ -140,7 +165,10 @@ export class SnapshotCompute extends Construct {
     };
 
     this.apiFunction = fn('Api', 'api', props.api, { SNAPSHOT_ACCESS_KEYS: props.apiAccessKeys });
-    this.workerFunction = fn('Worker', 'worker', props.worker, {});
+    this.workerFunction = fn('Worker', 'worker', props.worker, {
+      SNAPSHOT_STALE_JOB_MINUTES: String(props.staleJobs.staleMinutes),
+      SNAPSHOT_STALE_JOB_MAX_REDISPATCHES: String(props.staleJobs.maxRedispatches),
+    });
 
     this.httpTrigger = new Fcv3Trigger(this, 'HttpTrigger', {
       functionName: this.apiFunction.functionName,
@@ -155,6 +183,18 @@ export class SnapshotCompute extends Construct {
     this.asyncInvokeConfig = new Fcv3AsyncInvokeConfig(this, 'WorkerAsyncConfig', {
       functionName: this.workerFunction.functionName,
       maxAsyncRetryAttempts: props.workerMaxRetries,
+      // FC's default keeps an event for a day; bounded, no delivery of a dispatch can still be
+      // running once the job is stale, so the sweep's re-dispatch never runs a job twice at once.
+      maxAsyncEventAgeInSeconds: maxAsyncEventAgeSeconds(props.staleJobs.staleMinutes, props.worker.timeoutSeconds),
+    });
+
+    // Nothing restarts in FC to resume unfinished jobs: the sweep re-dispatches or fails them.
+    this.sweepTrigger = new Fcv3Trigger(this, 'SweepTrigger', {
+      functionName: this.workerFunction.functionName,
+      triggerName: 'stale-job-sweep',
+      triggerType: 'timer',
+      qualifier: 'LATEST',
+      triggerConfig: JSON.stringify({ cronExpression: props.staleJobs.sweepCron, enable: true, payload: STALE_JOB_SWEEP_PAYLOAD }),
     });
   }
 

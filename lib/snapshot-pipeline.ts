@@ -7,7 +7,7 @@ import { Fn, TerraformOutput } from 'cdktf';
 import { DataAlicloudAccount } from '../.gen/providers/alicloud/data-alicloud-account';
 import { DataAlicloudRegions } from '../.gen/providers/alicloud/data-alicloud-regions';
 import { arn, createFunctionRole, createTriggerInvocationRole, IRamRoleRef, PolicyStatement, RoleGrant, ServiceRole } from './access';
-import { defaultLayerArns, FunctionSizing, SnapshotCompute, SnapshotLogs } from './compute';
+import { defaultLayerArns, FunctionSizing, maxAsyncEventAgeSeconds, SnapshotCompute, SnapshotLogs, STALE_JOB_MARGIN_SECONDS } from './compute';
 import { SnapshotMessaging } from './messaging';
 import { defaultNamePrefix, derivePipelineId, isToken, namePrefixProblem, ossBucketNameProblem } from './naming';
 import { RuntimeBundle } from './runtime-bundle';
@@ -170,6 +170,27 @@ export interface SnapshotPipelineProps {
    */
   readonly workerMaxRetries?: number;
   /**
+   * When the worker sweeps for stale jobs (async jobs whose every delivery failed, sync jobs whose
+   * caller is gone), in FC timer trigger syntax: `@every <n>m` / `@every <n>h`, or a six-field
+   * cron expression in UTC (`0 0/15 * * * *`). Each sweep is one short worker invocation.
+   * @default '@every 10m'
+   */
+  readonly staleJobSweepCron?: string;
+  /**
+   * Minutes after its last dispatch when an unfinished job counts as stale and the sweep
+   * re-dispatches it (or fails it). The worker's async event age limit is set to this minus
+   * `workerTimeoutSeconds` minus 5 minutes, so no delivery can still be running by then; it must
+   * therefore exceed the worker timeout by at least 6 minutes.
+   * @default - twice `workerTimeoutSeconds` plus 10 minutes (70 with the default timeout)
+   */
+  readonly staleJobMinutes?: number;
+  /**
+   * Times the sweep re-dispatches a stale async job before failing it with `InternalError`
+   * ("did not finish after N attempts"); the failure is announced like any finished job.
+   * @default 2
+   */
+  readonly staleJobMaxRedispatches?: number;
+  /**
    * Deadline of sync (single-snapshot) requests, in ms; past it the answer is SnapshotTimeOut.
    * @default 5000
    */
@@ -265,6 +286,41 @@ function checkAccessKeys(problems: Problems, raw: string | undefined): void {
   if (!ok) problems.push('apiAccessKeys must be a non-empty JSON array of {"accessKeyId","accessKeySecret"} with non-empty strings');
 }
 
+const EVERY_RE = /^@every\s+(?:(\d+)h)?(?:(\d+)m)?$/;
+const CRON_FIELD_RE = /^[0-9A-Za-z*?,/-]+$/;
+
+function checkSweepCron(problems: Problems, cron: string | undefined): void {
+  if (cron === undefined || isToken(cron)) return;
+  const every = EVERY_RE.exec(cron.trim());
+  if (every) {
+    if ((every[1] !== undefined || every[2] !== undefined) && Number(every[1] ?? 0) * 60 + Number(every[2] ?? 0) >= 1) return;
+  } else {
+    const fields = cron.trim().split(/\s+/);
+    if (fields.length === 6 && fields.every((f) => CRON_FIELD_RE.test(f))) return;
+  }
+  problems.push(`staleJobSweepCron must be "@every <n>m", "@every <n>h" (at least 1 minute) or a six-field cron expression (sec min hour day month weekday), got "${cron}"`);
+}
+
+/** Default stale threshold: a full worker run after the longest a dispatch may wait, plus slack. */
+export function defaultStaleJobMinutes(workerTimeoutSeconds: number): number {
+  return Math.ceil((2 * workerTimeoutSeconds + 600) / 60);
+}
+
+function checkStaleJobs(problems: Problems, props: SnapshotPipelineProps, worker: FunctionSizing): void {
+  checkSweepCron(problems, props.staleJobSweepCron);
+  num(problems, 'staleJobMinutes', props.staleJobMinutes, 1, 10080);
+  num(problems, 'staleJobMaxRedispatches', props.staleJobMaxRedispatches, 0, 100);
+  if (props.staleJobMinutes === undefined && isToken(worker.timeoutSeconds)) {
+    problems.push('staleJobMinutes must be given when workerTimeoutSeconds is a token (its default is derived from the timeout)');
+  }
+  const minutes = props.staleJobMinutes;
+  if (minutes === undefined || isToken(minutes) || isToken(worker.timeoutSeconds) || !Number.isInteger(minutes) || minutes < 1 || minutes > 10080) return;
+  if (maxAsyncEventAgeSeconds(minutes, worker.timeoutSeconds) < 60) {
+    const least = Math.ceil((worker.timeoutSeconds + STALE_JOB_MARGIN_SECONDS + 60) / 60);
+    problems.push(`staleJobMinutes (${minutes}) must be at least ${least}: workerTimeoutSeconds (${worker.timeoutSeconds} s) plus 6 minutes, or the sweep could re-dispatch a job a worker still runs`);
+  }
+}
+
 /** Every prop checked at once; one error lists every problem. */
 export function validateProps(props: SnapshotPipelineProps, resolved: { api: FunctionSizing; worker: FunctionSizing }): void {
   const p: Problems = [];
@@ -318,6 +374,7 @@ export function validateProps(props: SnapshotPipelineProps, resolved: { api: Fun
   }
   num(p, 'logRetentionDays', props.logRetentionDays, 1, 3650);
   num(p, 'notificationRetentionSeconds', props.notificationRetentionSeconds, 60, 604800);
+  checkStaleJobs(p, props, resolved.worker);
 
   if (p.length) throw new Error(`Invalid SnapshotPipeline props:\n  ${p.join('\n  ')}`);
 }
@@ -445,6 +502,11 @@ export class SnapshotPipeline extends Construct {
       apiAccessKeys: props.apiAccessKeys,
       logs: this.logs,
       workerMaxRetries: props.workerMaxRetries ?? 2,
+      staleJobs: {
+        sweepCron: props.staleJobSweepCron ?? '@every 10m',
+        staleMinutes: props.staleJobMinutes ?? defaultStaleJobMinutes(worker.timeoutSeconds),
+        maxRedispatches: props.staleJobMaxRedispatches ?? 2,
+      },
       tags: props.tags,
       environment: {
         SNAPSHOT_REGION: this.region,

@@ -2,14 +2,20 @@
  * The Function Compute server in both roles, wired from the environment exactly as the construct
  * sets it, against protocol-level peers of the cloud: an OSS-protocol server (signatures checked)
  * and the MNS protocol server. The official MPS SDK calls the api role; the jobs topic's message,
- * delivered in the MNS topic trigger's JSON format, invokes the worker role at POST /invoke.
+ * delivered in the MNS topic trigger's JSON format, invokes the worker role at POST /invoke, and
+ * so does the timer trigger's event that asks for the stale-job sweep.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promises as fs } from 'node:fs';
 import { LocalMessageService } from '../../runtime/adapters/notify/local-message-service';
 import { MnsProtocolServer } from '../../runtime/adapters/notify/mns-protocol-server';
+import { createJob, redispatchJob, startJob } from '../../runtime/core/job-lifecycle';
+import type { SnapshotJob } from '../../runtime/core/model';
+import { parseSubmitRequest } from '../../runtime/core/submit-request';
+import { randomIds } from '../../runtime/adapters/random-ids';
 import { readCloudConfig } from '../../runtime/entry/config';
+import { STALE_JOB_SWEEP_PAYLOAD } from '../../lib/compute';
 import { createFcRequestListener } from '../../runtime/entry/fc-server';
 import type { FcServerOptions } from '../../runtime/entry/fc-server';
 import type { LocalService } from '../../runtime/entry/local-server';
@@ -142,4 +148,77 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
   expect(await junk.json()).toHaveProperty('ignored');
   expect(events.filter((e) => e.event === 'worker.bad-event')).toHaveLength(1);
   expect(events.filter((e) => /internal|failed/.test(e.event))).toEqual([]);
+});
+
+test('worker role, timer trigger: a stale job is re-dispatched and finishes, one past the attempt limit ends Fail and is announced, a fresh one is left alone', async () => {
+  const cfg = readCloudConfig(env('worker'));
+  expect(cfg.staleJobMinutes).toBe(70);
+  expect(cfg.staleJobMaxRedispatches).toBe(2);
+  const workerPort = await serve(createFcRequestListener(cfg, logs));
+  const MIN = 60_000;
+  const request = (object: string) =>
+    parseSubmitRequest(
+      {
+        Input: JSON.stringify({ Bucket: 'fc-input', Location: 'oss-cn-shanghai', Object: 'v/clip.mp4' }),
+        SnapshotConfig: JSON.stringify({ OutputFile: { Bucket: 'fc-output', Location: 'oss-cn-shanghai', Object: object }, Time: '0', Num: '1' }),
+        PipelineId: PIPELINE,
+      },
+      { region: 'cn-shanghai' },
+    );
+  const seed = (job: SnapshotJob) => {
+    // The record exactly as the API function stored it, then left behind by crashed workers.
+    ossServer.putObject('fc-output', `jobs/${job.id}.json`, Buffer.from(JSON.stringify(job)), 'application/json');
+    return job;
+  };
+  const record = (id: string): SnapshotJob => JSON.parse(ossServer.object('fc-output', `jobs/${id}.json`)!.body.toString('utf8'));
+  const now = Date.now();
+  const stale = seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-STALE', request: request('swept/{Count}.jpg'), now: new Date(now - 120 * MIN) }));
+  const exhausted = seed(
+    redispatchJob(
+      redispatchJob(startJob(createJob({ id: randomIds.jobId(), requestId: 'REQ-DEAD', request: request('dead/{Count}.jpg'), now: new Date(now - 400 * MIN) })), now - 300 * MIN),
+      now - 150 * MIN,
+    ),
+  );
+  const fresh = seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-FRESH', request: request('fresh/{Count}.jpg'), now: new Date(now - 5 * MIN) }));
+
+  const invoke = (body: string, requestId: string) =>
+    fetch(`http://127.0.0.1:${workerPort}/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'x-fc-request-id': requestId, 'x-fc-access-key-id': role.accessKeyId, 'x-fc-access-key-secret': role.accessKeySecret, 'x-fc-security-token': role.securityToken },
+      body,
+    });
+  // The FC timer trigger's event: its configured payload is the construct's sweep message.
+  const timerEvent = JSON.stringify({ triggerTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'stale-job-sweep', payload: STALE_JOB_SWEEP_PAYLOAD });
+  const swept = await invoke(timerEvent, 'req-sweep');
+  expect(swept.status).toBe(200);
+  expect(await swept.json()).toEqual({ sweep: { checked: 3, redispatched: [stale.id], failed: [exhausted.id] } });
+
+  // Past the limit: Fail with the reason, announced on the pipeline's topic like any finished job.
+  const dead = record(exhausted.id);
+  expect(dead).toMatchObject({ state: 'Fail', code: 'InternalError', redispatches: 2 });
+  expect(dead.message).toMatch(/did not finish after 3 attempts/);
+  expect(dead.mnsMessageResult?.messageId).toMatch(/^[0-9A-F]{32}$/);
+  const note = await messages.receive('fc-notify-queue', 5);
+  expect(JSON.parse(note!.body)).toMatchObject({ JobId: exhausted.id, State: 'Fail', Code: 'InternalError', Msg: dead.message });
+
+  // Fresh: untouched, and not sent to the worker.
+  expect(record(fresh.id)).toEqual(fresh);
+
+  // Stale: recorded as re-dispatched and published on the jobs topic; its delivery runs it to Success.
+  expect(record(stale.id)).toMatchObject({ state: 'Submitted', redispatches: 1 });
+  const delivered = await messages.receive('fc-jobs-trigger', 5);
+  expect(JSON.parse(JSON.parse(delivered!.body).Message)).toEqual({ jobId: stale.id });
+  expect(await messages.receive('fc-jobs-trigger', 0)).toBeUndefined();
+  const run = await invoke(delivered!.body, 'req-redelivered');
+  expect(await run.json()).toEqual({ jobIds: [stale.id] });
+  expect(record(stale.id)).toMatchObject({ state: 'Success', count: 1 });
+  expect(ossServer.object('fc-output', 'swept/00001.jpg')?.contentType).toBe('image/jpeg');
+  const done = await messages.receive('fc-notify-queue', 5);
+  expect(JSON.parse(done!.body)).toMatchObject({ JobId: stale.id, State: 'Success' });
+
+  // The next tick finds nothing to do: the re-dispatched job finished, the fresh one is still young.
+  const again = await invoke(timerEvent, 'req-sweep-2');
+  expect(await again.json()).toEqual({ sweep: { checked: 1, redispatched: [], failed: [] } });
+  expect(events.filter((e) => e.event === 'worker.sweep')).toHaveLength(2);
+  expect(events.filter((e) => /internal|invoke-failed|job-failed/.test(e.event))).toEqual([]);
 });

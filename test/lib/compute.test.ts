@@ -1,3 +1,5 @@
+import { STALE_JOB_SWEEP_PAYLOAD } from '../../lib/compute';
+import { sweepRequestOf } from '../../runtime/entry/timer-trigger-event';
 import { ACCOUNT, ref, REGION, resource, resources, synthPipeline } from './synth';
 
 describe('Function Compute triggers', () => {
@@ -33,6 +35,40 @@ describe('Function Compute triggers', () => {
       max_async_retry_attempts: 2,
     });
     expect(resources(tf, 'alicloud_fcv3_async_invoke_config')).toHaveLength(1);
+  });
+
+  test('a timer trigger invokes the worker every 10 minutes with the stale-job sweep message the runtime recognizes', () => {
+    const { tf } = synthPipeline();
+    const trigger = resource(tf, 'alicloud_fcv3_trigger', 'Compute/SweepTrigger');
+    expect(trigger).toMatchObject({
+      trigger_type: 'timer',
+      trigger_name: 'stale-job-sweep',
+      qualifier: 'LATEST',
+      function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
+    });
+    // Timer triggers need no source or invocation role: FC invokes its own function.
+    expect(trigger).not.toHaveProperty('source_arn');
+    expect(trigger).not.toHaveProperty('invocation_role');
+    const config = JSON.parse(trigger.trigger_config);
+    expect(config).toEqual({ cronExpression: '@every 10m', enable: true, payload: STALE_JOB_SWEEP_PAYLOAD });
+    // What FC sends when the trigger fires is a sweep request for the worker.
+    const event = JSON.stringify({ triggerTime: '2024-05-19T03:10:00Z', triggerName: trigger.trigger_name, payload: config.payload });
+    expect(sweepRequestOf(event)).toEqual({ triggerName: 'stale-job-sweep', triggerTime: '2024-05-19T03:10:00Z' });
+  });
+
+  test('stale jobs: no async event outlives the threshold minus one worker run, so a re-dispatch never overlaps a live worker', () => {
+    // Defaults: worker timeout 1800 s, threshold 70 min => events expire after 4200 - 1800 - 300 s.
+    const defaults = synthPipeline().tf;
+    expect(resource(defaults, 'alicloud_fcv3_async_invoke_config', 'Compute/WorkerAsyncConfig').max_async_event_age_in_seconds).toBe(2100);
+
+    const { tf } = synthPipeline({ workerTimeoutSeconds: 600, staleJobMinutes: 30, staleJobMaxRedispatches: 5, staleJobSweepCron: '0 0/5 * * * *' });
+    expect(resource(tf, 'alicloud_fcv3_async_invoke_config', 'Compute/WorkerAsyncConfig').max_async_event_age_in_seconds).toBe(30 * 60 - 600 - 300);
+    expect(JSON.parse(resource(tf, 'alicloud_fcv3_trigger', 'Compute/SweepTrigger').trigger_config).cronExpression).toBe('0 0/5 * * * *');
+    const env = resource(tf, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables;
+    expect([env.SNAPSHOT_STALE_JOB_MINUTES, env.SNAPSHOT_STALE_JOB_MAX_REDISPATCHES]).toEqual(['30', '5']);
+    // The default threshold follows the worker timeout: 2 x 600 s + 10 min = 30 min.
+    const derived = synthPipeline({ workerTimeoutSeconds: 600 }).tf;
+    expect(resource(derived, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables.SNAPSHOT_STALE_JOB_MINUTES).toBe('30');
   });
 });
 

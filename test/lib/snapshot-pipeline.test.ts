@@ -33,7 +33,7 @@ describe('SnapshotPipeline', () => {
     }).toEqual({
       buckets: 2, acls: 2, encryption: 2, publicAccessBlocks: 2, bucketPolicies: 2, versioning: 0,
       roles: 2, policies: 2, attachments: 2, topics: 2, queues: 1, subscriptions: 1,
-      functions: 2, triggers: 2, asyncConfigs: 1, concurrency: 0, logProjects: 1, logStores: 1, logIndexes: 1,
+      functions: 2, triggers: 3, asyncConfigs: 1, concurrency: 0, logProjects: 1, logStores: 1, logIndexes: 1,
     });
     expect(json).toHaveDataSource(DataAlicloudAccount);
     expect(json).toHaveResourceWithProperties(OssBucketAcl, { acl: 'private' });
@@ -87,7 +87,8 @@ describe('SnapshotPipeline', () => {
       FFPROBE_PATH: '/opt/bin/ffprobe',
     };
     expect(api).toEqual({ ...common, SNAPSHOT_FUNCTION_ROLE: 'api', SNAPSHOT_ACCESS_KEYS: KEYS });
-    expect(worker).toEqual({ ...common, SNAPSHOT_FUNCTION_ROLE: 'worker' });
+    // Only the worker sweeps for stale jobs: it gets the threshold (twice the timeout plus 10 minutes) and the limit.
+    expect(worker).toEqual({ ...common, SNAPSHOT_FUNCTION_ROLE: 'worker', SNAPSHOT_STALE_JOB_MINUTES: '70', SNAPSHOT_STALE_JOB_MAX_REDISPATCHES: '2' });
   });
 
   test('without region and account props they come from the provider (data sources), never hard-coded', () => {

@@ -72,6 +72,26 @@ describe('prop validation', () => {
     expect(problems.sort()).toEqual(expected.sort());
   });
 
+  test('stale-job sweep: cron syntax, ranges, and a threshold that leaves room for a full worker run', () => {
+    expect(
+      problemsOf({ staleJobSweepCron: 'every 10 minutes', staleJobMinutes: 0, staleJobMaxRedispatches: 101 }).sort(),
+    ).toEqual(
+      [
+        'staleJobSweepCron must be "@every <n>m", "@every <n>h" (at least 1 minute) or a six-field cron expression (sec min hour day month weekday), got "every 10 minutes"',
+        'staleJobMinutes must be an integer in 1..10080, got 0',
+        'staleJobMaxRedispatches must be an integer in 0..100, got 101',
+      ].sort(),
+    );
+    expect(problemsOf({ staleJobSweepCron: '@every 0m' })).toHaveLength(1);
+    expect(problemsOf({ staleJobSweepCron: '*/5 * * * *' })).toHaveLength(1);
+    expect(problemsOf({ workerTimeoutSeconds: 1800, staleJobMinutes: 35 })).toEqual([
+      'staleJobMinutes (35) must be at least 36: workerTimeoutSeconds (1800 s) plus 6 minutes, or the sweep could re-dispatch a job a worker still runs',
+    ]);
+    for (const ok of [{ staleJobSweepCron: '@every 1h' }, { staleJobSweepCron: '@every 1h30m' }, { staleJobSweepCron: '0 0 4 * * *' }, { workerTimeoutSeconds: 1800, staleJobMinutes: 36 }, { staleJobMaxRedispatches: 0 }]) {
+      expect(build(ok)).not.toThrow();
+    }
+  });
+
   test('the API keys are required and must be JSON', () => {
     expect(problemsOf({ apiAccessKeys: '' })).toEqual(['apiAccessKeys is required: JSON [{"accessKeyId":"..","accessKeySecret":".."}] (the keys API callers sign with)']);
     expect(problemsOf({ apiAccessKeys: 'id:secret' })).toEqual(['apiAccessKeys is not valid JSON']);
