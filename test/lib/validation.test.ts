@@ -1,4 +1,4 @@
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { SnapshotPipeline, SnapshotPipelineProps } from '../../lib';
 import { KEYS, testingApp } from './synth';
 
@@ -117,5 +117,18 @@ describe('prop validation', () => {
     const memory = new TerraformVariable(stack, 'memory', { type: 'number' });
     expect(() => new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: keys.stringValue, workerMemoryMb: memory.numberValue, namePrefix: 'prod-snaps' })).not.toThrow();
     expect(build({ namePrefix: 'ok-prefix', workerMemoryMb: 2048, workerCpu: 0.5, pipelineId: 'dd3dae411e704030b921e52698e5aaaa' })).not.toThrow();
+  });
+
+  test('a token worker timeout needs an explicit staleJobMinutes; the event age limit then becomes a Terraform expression', () => {
+    const stack = new TerraformStack(testingApp(), 'stale-tokens');
+    const timeout = new TerraformVariable(stack, 'timeout', { type: 'number' });
+    expect(() => new SnapshotPipeline(stack, 'NoThreshold', { apiAccessKeys: KEYS, workerTimeoutSeconds: timeout.numberValue })).toThrow(
+      'staleJobMinutes must be given when workerTimeoutSeconds is a token (its default is derived from the timeout)',
+    );
+    const pipeline = new SnapshotPipeline(stack, 'Snapshots', { apiAccessKeys: KEYS, namePrefix: 'tok-snaps', workerTimeoutSeconds: timeout.numberValue, staleJobMinutes: 90 });
+    const config = Object.values(JSON.parse(Testing.synth(stack)).resource.alicloud_fcv3_async_invoke_config as Record<string, { max_async_event_age_in_seconds: string }>);
+    expect(config).toHaveLength(1);
+    expect(config[0].max_async_event_age_in_seconds).toBe('${((90 * 60) - (var.timeout + 300))}');
+    expect(pipeline.workerFunctionName).toBeDefined();
   });
 });
