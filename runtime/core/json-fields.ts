@@ -87,12 +87,6 @@ export function readInteger(name: string, v: unknown, range: { min: number; max:
   return n;
 }
 
-export function requireInteger(name: string, v: unknown, range: { min: number; max: number; unit?: string }): number {
-  const n = readInteger(name, v, range);
-  if (n === undefined) throw Errors.missingParameter(name);
-  return n;
-}
-
 /** `true`/`false` as JSON booleans or strings (any case). */
 export function readBoolean(name: string, v: unknown): boolean | undefined {
   if (isAbsent(v)) return undefined;
