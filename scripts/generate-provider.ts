@@ -2,10 +2,13 @@
  * Regenerates the Alibaba Cloud provider bindings in `.gen/providers/alicloud/` offline.
  *
  * There is no `@cdktf/provider-alicloud` on npm and `cdktf get` needs the Terraform registry, so the
- * provider schema is read from `../shared/provider/` (a dump of `terraform providers schema -json`
+ * provider schema is read from `provider-schema/` (a dump of `terraform providers schema -json`
  * for aliyun/alicloud 1.283.0) and fed to @cdktf/provider-generator, which is what `cdktf get` runs.
  * The schema is filtered first to the resources and data sources the construct uses: the full
  * provider would be ~100 MB of TypeScript that every consumer has to compile.
+ *
+ * The schema is part of this repository (`provider-schema/alicloud-1.283.0.json`: the whole
+ * provider, descriptions stripped), so a clone regenerates the bindings from its own contents.
  *
  * Usage: npm run gen:provider  (env ALICLOUD_SCHEMA=<file> to use another schema file)
  */
@@ -41,23 +44,21 @@ export const RESOURCES = [
   'alicloud_log_project',
   'alicloud_log_store',
   'alicloud_log_store_index',
+  'alicloud_ots_instance',
+  'alicloud_ots_table',
+  'alicloud_ots_secondary_index',
+  'alicloud_kms_secret',
 ];
 export const DATA_SOURCES = ['alicloud_account', 'alicloud_regions'];
 
 const projectRoot = path.resolve(__dirname, '..');
 const outDir = path.join(projectRoot, '.gen');
 
+/** The provider schema this project builds against, kept in the repository. */
+export const SCHEMA_FILE = path.join(projectRoot, 'provider-schema', 'alicloud-1.283.0.json');
+
 function schemaFile(): string {
-  if (process.env.ALICLOUD_SCHEMA) return path.resolve(process.env.ALICLOUD_SCHEMA);
-  const dir = path.resolve(projectRoot, '..', 'shared', 'provider');
-  for (const name of ['alicloud-1.283.0.full.json', 'alicloud-1.283.0.subset.json']) {
-    const file = path.join(dir, name);
-    if (fs.existsSync(file)) return file;
-  }
-  throw new Error(
-    `No provider schema found in ${dir} (expected alicloud-1.283.0.full.json or .subset.json). ` +
-      'Set ALICLOUD_SCHEMA to a `terraform providers schema -json` dump of aliyun/alicloud 1.283.0.',
-  );
+  return process.env.ALICLOUD_SCHEMA ? path.resolve(process.env.ALICLOUD_SCHEMA) : SCHEMA_FILE;
 }
 
 function pick<T>(all: Record<string, T>, names: string[], kind: string, file: string): Record<string, T> {
