@@ -71,9 +71,29 @@ export interface MnsMessageResult {
   readonly errorMessage?: string;
 }
 
+/**
+ * The outbox entry of a finished job: its announcement is owed and not sent yet. Set in the same
+ * write that makes the job final, cleared (and `mnsMessageResult` set) in the write after the
+ * send succeeded; stores can list the jobs that carry one (`JobStore.listUnannounced`).
+ */
+export interface PendingAnnouncement {
+  /** Sends tried so far (0: none yet). */
+  readonly attempts: number;
+  /** Not to be tried again before this time, ms since the epoch (back-off). */
+  readonly nextAttemptAtMs: number;
+  readonly lastErrorCode?: string;
+  readonly lastErrorMessage?: string;
+}
+
 /** The job record: what QuerySnapshotJobList returns and what survives a restart. */
 export interface SnapshotJob {
   readonly id: string;
+  /**
+   * Set by the job store: 1 when created, +1 on every update. An update names the revision it
+   * read, so a write based on an old read is refused instead of overwriting a newer record.
+   * Absent on a job that has not been stored yet.
+   */
+  readonly revision?: number;
   readonly requestId: string;
   readonly state: JobState;
   /** UTC, `YYYY-MM-DDThh:mm:ssZ`. */
@@ -92,6 +112,8 @@ export interface SnapshotJob {
   readonly code?: string;
   readonly message?: string;
   readonly mnsMessageResult?: MnsMessageResult;
+  /** Announcement owed and not yet sent (the outbox); absent when nothing is pending. */
+  readonly pendingAnnouncement?: PendingAnnouncement;
   /**
    * Times the stale-job sweep handed this job to the worker again because no delivery finished
    * it (absent: never). Bounded by the sweep's limit, after which the job is failed.

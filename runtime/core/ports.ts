@@ -36,14 +36,29 @@ export interface JobQuery {
   readonly pageToken?: string;
 }
 
+/**
+ * Job records. Writes are conditional, so concurrent writers (API and worker instances, two
+ * sweeps) can never lose each other's updates: the loser gets a `JobConflictError` and learns it.
+ */
 export interface JobStore {
-  /** Creates or replaces the record (durably: it must survive a restart). */
-  put(job: SnapshotJob): Promise<void>;
+  /**
+   * Stores a new job durably (it must survive a restart) and returns it with `revision` 1.
+   * Rejects with `JobConflictError` when a job with this id exists.
+   */
+  create(job: SnapshotJob): Promise<SnapshotJob>;
+  /**
+   * Replaces the record that `job` was read as (`job.revision` must be the stored revision) and
+   * returns it with the next revision. Rejects with `JobConflictError` when the stored record is
+   * another revision (or gone): nothing is written then.
+   */
+  update(job: SnapshotJob): Promise<SnapshotJob>;
   get(id: string): Promise<SnapshotJob | undefined>;
   /** Newest first (`createdAtMs` descending, then id). */
   list(query: JobQuery): Promise<{ jobs: SnapshotJob[]; nextPageToken?: string }>;
-  /** Jobs accepted but not final, oldest first: resumed after a restart. */
+  /** Jobs accepted but not final, oldest first: resumed after a restart, swept in the cloud. */
   listUnfinished(): Promise<SnapshotJob[]>;
+  /** Final jobs whose announcement is still owed (`pendingAnnouncement` set), oldest first. */
+  listUnannounced(): Promise<SnapshotJob[]>;
 }
 
 /** One frame to grab. */

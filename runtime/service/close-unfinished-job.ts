@@ -20,6 +20,5 @@ export function abandonedSyncJobError(): SnapshotError {
 export async function closeUnfinishedJob(job: SnapshotJob, error: SnapshotError, deps: CloseDeps): Promise<SnapshotJob> {
   const failed = failJob(job, error);
   const announced = await notifyJob({ job: failed, imageKeys: [], storage: deps.storage, notifier: deps.notifier, pipelines: deps.pipelines, log: deps.log });
-  await deps.jobs.put(announced);
-  return announced;
+  return deps.jobs.update(announced);
 }

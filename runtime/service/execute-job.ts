@@ -34,8 +34,7 @@ export function toSnapshotError(e: unknown, signal: AbortSignal | undefined, log
 
 export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, signal?: AbortSignal): Promise<ExecutionResult> {
   const { jobs, log } = deps;
-  let job = submitted.state === 'Snapshoting' ? submitted : startJob(submitted);
-  await jobs.put(job);
+  let job = await jobs.update(submitted.state === 'Snapshoting' ? submitted : startJob(submitted));
 
   const writer = new OutputWriter(deps.storage, signal);
   let error: SnapshotError | undefined;
@@ -59,7 +58,7 @@ export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, sign
   }
 
   job = await notifyJob({ job, imageKeys, storage: deps.storage, notifier: deps.notifier, pipelines: deps.pipelines, log });
-  await jobs.put(job);
+  job = await jobs.update(job);
   log('job.finished', { jobId: job.id, state: job.state, count: job.count, code: job.code });
   return { job, error };
 }

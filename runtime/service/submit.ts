@@ -22,8 +22,7 @@ export async function submitSnapshotJob(params: SubmitSnapshotJobParams, request
     const pipeline = await deps.pipelines.get(request.pipelineId);
     if (!pipeline) throw Errors.resourceNotFound(`PipelineId ${request.pipelineId}`);
   }
-  const job = createJob({ id: deps.ids.jobId(), requestId, request, now: deps.clock.now() });
-  await deps.jobs.put(job);
+  const job = await deps.jobs.create(createJob({ id: deps.ids.jobId(), requestId, request, now: deps.clock.now() }));
   deps.log('job.submitted', { jobId: job.id, requestId, mode: request.mode });
   return request.mode === 'sync' ? runSync(job, deps) : dispatchAsync(job, deps);
 }
@@ -35,7 +34,7 @@ async function dispatchAsync(job: SnapshotJob, deps: SubmitDeps): Promise<Snapsh
     // The caller gets an error, so the job must not run later behind its back.
     const error = Errors.serviceUnavailable(`the job could not be queued (${e instanceof Error ? e.message : String(e)})`);
     deps.log('job.dispatch-failed', { jobId: job.id, error: String(e) });
-    await deps.jobs.put(failJob(job, error));
+    await deps.jobs.update(failJob(job, error));
     throw error;
   }
   return job;

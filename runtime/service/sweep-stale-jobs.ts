@@ -13,6 +13,7 @@
  * twice finds the job young again and cannot hand it to two workers at once.
  */
 import { Errors } from '../core/errors';
+import { isJobConflict } from '../core/job-conflict';
 import { deliveriesOf, redispatchJob, staleJobAction } from '../core/job-lifecycle';
 import type { StaleJobAction, StaleJobPolicy } from '../core/job-lifecycle';
 import type { SnapshotJob } from '../core/model';
@@ -38,15 +39,17 @@ export function gaveUpError(job: SnapshotJob): ReturnType<typeof Errors.internal
 
 async function act(job: SnapshotJob, action: Exclude<StaleJobAction, 'leave'>, nowMs: number, deps: SweepDeps): Promise<void> {
   if (action === 'redispatch') {
-    const next = redispatchJob(job, nowMs);
-    await deps.jobs.put(next);
+    // The claim: a conditional update, so of two sweeps that read the same record only one
+    // wins; the other gets a JobConflictError and skips the job.
+    const claimed = await deps.jobs.update(redispatchJob(job, nowMs));
     try {
       await deps.dispatcher.dispatch(job.id);
     } catch (e) {
-      // Not sent: put the record back so the attempt is not counted and the next sweep retries.
-      await deps.jobs.put(job);
+      // Not sent: restore the record so the attempt is not counted and the next sweep retries.
+      await deps.jobs.update({ ...job, revision: claimed.revision });
       throw e;
     }
+    const next = claimed;
     deps.log('sweep.redispatched', { jobId: job.id, redispatches: next.redispatches, state: job.state });
     return;
   }
@@ -76,6 +79,11 @@ export async function sweepStaleJobs(deps: SweepDeps, policy: StaleJobPolicy, ru
       await act(job, action, nowMs, deps);
       (action === 'redispatch' ? redispatched : failed).push(job.id);
     } catch (e) {
+      if (isJobConflict(e)) {
+        // Someone else (a worker finishing it, another sweep claiming it) wrote first.
+        deps.log('sweep.skipped', { jobId: listed.id, reason: e.message });
+        continue;
+      }
       deps.log('sweep.job-failed', { jobId: listed.id, error: e instanceof Error ? e.message : String(e) });
       errors.push(listed.id);
     }

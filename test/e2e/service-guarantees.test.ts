@@ -115,8 +115,8 @@ test('resumeUnfinished re-dispatches async jobs and closes sync jobs cut off by 
   const request = (extra: Record<string, unknown>) => parseSubmitRequest(params('resume/{Count}.jpg', extra), { region: 'cn-hangzhou' });
   const asyncJob = createJob({ id: randomIds.jobId(), requestId: 'REQ-5', request: request({ Num: '1' }), now: new Date() });
   const syncJob = createJob({ id: randomIds.jobId(), requestId: 'REQ-6', request: request({}), now: new Date() });
-  await jobs.put(asyncJob);
-  await jobs.put(syncJob);
+  await jobs.create(asyncJob);
+  await jobs.create(syncJob);
   const dispatched: string[] = [];
   const n = await service({ dispatcher: { dispatch: async (id) => void dispatched.push(id) } }).resumeUnfinished();
   expect(dispatched).toContain(asyncJob.id);

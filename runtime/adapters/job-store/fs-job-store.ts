@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
 import { isTempFile, writeFileAtomic } from '../fs-atomic';
-import { assertStorableId, pageJobs, parseJobRecord, unfinishedOldestFirst } from './job-query';
+import { assertStorableId, nextRevision, pageJobs, parseJobRecord, unannouncedOldestFirst, unfinishedOldestFirst } from './job-query';
 
 export interface FsJobStoreOptions {
   readonly dir: string;
@@ -21,8 +21,8 @@ export class FsJobStore implements JobStore {
   private readonly warn: (message: string) => void;
   private readonly index = new Map<string, SnapshotJob>();
   private loading?: Promise<void>;
-  /** Per-job write chain: the last `put` called is the one that ends up on disk. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Per-job write chain: writes of one job run one after the other, in the order called. */
+  private readonly writes = new Map<string, Promise<SnapshotJob>>();
 
   constructor(options: FsJobStoreOptions) {
     this.dir = path.resolve(options.dir);
@@ -62,16 +62,36 @@ export class FsJobStore implements JobStore {
     }
   }
 
-  async put(job: SnapshotJob): Promise<void> {
+  create(job: SnapshotJob): Promise<SnapshotJob> {
+    return this.write(job, 'create');
+  }
+
+  update(job: SnapshotJob): Promise<SnapshotJob> {
+    return this.write(job, 'update');
+  }
+
+  /**
+   * Writes of one job are chained, and each checks its condition against the record the previous
+   * write left: the check and the write are one step for everyone in this process (the only
+   * writer of the folder).
+   */
+  private async write(job: SnapshotJob, mode: 'create' | 'update'): Promise<SnapshotJob> {
     assertStorableId(job.id);
     await this.ready();
-    const text = JSON.stringify(job);
     const previous = this.writes.get(job.id) ?? Promise.resolve();
-    const write = previous.catch(() => undefined).then(() => writeFileAtomic(path.join(this.dir, `${job.id}.json`), text));
+    const write = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const next = nextRevision(job, this.index.get(job.id), mode);
+        const text = JSON.stringify(next);
+        await writeFileAtomic(path.join(this.dir, `${job.id}.json`), text);
+        const stored = JSON.parse(text) as SnapshotJob;
+        this.index.set(job.id, stored);
+        return stored;
+      });
     this.writes.set(job.id, write);
     try {
-      await write;
-      this.index.set(job.id, JSON.parse(text) as SnapshotJob);
+      return await write;
     } finally {
       if (this.writes.get(job.id) === write) this.writes.delete(job.id);
     }
@@ -90,5 +110,10 @@ export class FsJobStore implements JobStore {
   async listUnfinished(): Promise<SnapshotJob[]> {
     await this.ready();
     return unfinishedOldestFirst(this.index.values());
+  }
+
+  async listUnannounced(): Promise<SnapshotJob[]> {
+    await this.ready();
+    return unannouncedOldestFirst(this.index.values());
   }
 }

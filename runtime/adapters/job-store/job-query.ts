@@ -8,6 +8,7 @@
 import { Errors } from '../../core/errors';
 import { FINAL_STATES, type SnapshotJob } from '../../core/model';
 import type { JobQuery } from '../../core/ports';
+import { JobConflictError } from '../../core/job-conflict';
 
 /** Newest first: `createdAtMs` descending, then id descending. */
 export function newestFirst(a: SnapshotJob, b: SnapshotJob): number {
@@ -45,6 +46,24 @@ export function pageJobs(
 /** Accepted but not final, oldest first: the order they were accepted in. */
 export function unfinishedOldestFirst(all: Iterable<SnapshotJob>): SnapshotJob[] {
   return [...all].filter((j) => !FINAL_STATES.includes(j.state)).sort((a, b) => newestFirst(b, a));
+}
+
+/** Final jobs with an announcement still owed, oldest first. */
+export function unannouncedOldestFirst(all: Iterable<SnapshotJob>): SnapshotJob[] {
+  return [...all].filter((j) => j.pendingAnnouncement !== undefined && FINAL_STATES.includes(j.state)).sort((a, b) => newestFirst(b, a));
+}
+
+/**
+ * The record a conditional write stores, or the conflict that refuses it: `create` expects no
+ * stored record, `update` expects the stored revision to be the one the job was read as.
+ */
+export function nextRevision(job: SnapshotJob, stored: SnapshotJob | undefined, mode: 'create' | 'update'): SnapshotJob {
+  if (mode === 'create') {
+    if (stored) throw new JobConflictError(job.id, undefined, stored.revision);
+    return { ...job, revision: 1 };
+  }
+  if (!stored || stored.revision !== job.revision) throw new JobConflictError(job.id, job.revision, stored?.revision);
+  return { ...job, revision: (job.revision ?? 0) + 1 };
 }
 
 /** Ids become file and object names, so only plain characters are allowed. */

@@ -2,7 +2,7 @@
  * Job records as JSON objects in an OSS bucket (`<prefix><jobId>.json`), for the deployed
  * service where API and worker functions run on many instances and share nothing but OSS.
  *
- * `get` and `put` are one request each. `list` and `listUnfinished` list every record under the
+ * `get` and `create` are one request each, `update` two (read, compare, write: not atomic). `list` and `listUnfinished` list every record under the
  * prefix and read the ones whose ETag changed since this instance last read them: O(number of
  * records) per query. Fine for thousands of jobs; beyond that, expire old records with a
  * lifecycle rule on the prefix (or use a database-backed store).
@@ -12,7 +12,8 @@ import { Errors, SnapshotError } from '../../core/errors';
 import type { SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
 import { OssClients, ossFailure, ossStatus, type OssConnectionOptions } from '../storage/oss-client';
-import { assertStorableId, pageJobs, parseJobRecord, unfinishedOldestFirst } from './job-query';
+import { JobConflictError } from '../../core/job-conflict';
+import { assertStorableId, nextRevision, pageJobs, parseJobRecord, unannouncedOldestFirst, unfinishedOldestFirst } from './job-query';
 
 export interface OssJobStoreOptions extends OssConnectionOptions {
   readonly bucket: string;
@@ -32,6 +33,8 @@ export class OssJobStore implements JobStore {
   private readonly warn: (message: string) => void;
   /** Records this instance has read, by object key, with the ETag they had. */
   private readonly cache = new Map<string, { etag: string; job?: SnapshotJob }>();
+  /** Updates in flight per job id, chained (see `update`). */
+  private readonly updates = new Map<string, Promise<SnapshotJob>>();
 
   constructor(options: OssJobStoreOptions) {
     this.client = new OssClients(options).forBucket(options.bucket);
@@ -45,11 +48,46 @@ export class OssJobStore implements JobStore {
     return `${this.prefix}${id}.json`;
   }
 
-  async put(job: SnapshotJob): Promise<void> {
+  /** One PUT with `x-oss-forbid-overwrite`: OSS itself refuses a second job with the same id. */
+  async create(job: SnapshotJob): Promise<SnapshotJob> {
     assertStorableId(job.id);
+    const next = nextRevision(job, undefined, 'create');
     try {
-      await this.client.put(this.keyOf(job.id), Buffer.from(JSON.stringify(job)), { mime: 'application/json', headers: { 'Content-Type': 'application/json' } });
+      await this.write(next, { 'x-oss-forbid-overwrite': 'true' });
     } catch (err) {
+      if (ossStatus(err) === 409) throw new JobConflictError(job.id, undefined, undefined);
+      throw err;
+    }
+    return next;
+  }
+
+  /**
+   * Read, compare, write. OSS has no conditional PUT on content: updates through this instance are
+   * chained so they cannot race each other, but two instances that read the same revision at the
+   * same moment can both pass the check (the window is one round trip). This is why the Tablestore
+   * store is meant for the cloud; see docs/adapters.md.
+   */
+  update(job: SnapshotJob): Promise<SnapshotJob> {
+    assertStorableId(job.id);
+    const previous = this.updates.get(job.id) ?? Promise.resolve(job);
+    const update = previous
+      .catch(() => job)
+      .then(async () => {
+        const next = nextRevision(job, await this.readRecord(this.keyOf(job.id)), 'update');
+        await this.write(next);
+        return next;
+      });
+    this.updates.set(job.id, update);
+    return update.finally(() => {
+      if (this.updates.get(job.id) === update) this.updates.delete(job.id);
+    });
+  }
+
+  private async write(job: SnapshotJob, headers: Record<string, string> = {}): Promise<void> {
+    try {
+      await this.client.put(this.keyOf(job.id), Buffer.from(JSON.stringify(job)), { mime: 'application/json', headers: { 'Content-Type': 'application/json', ...headers } });
+    } catch (err) {
+      if (ossStatus(err) === 409) throw err;
       throw storeFailure(err, `${this.bucket}/${this.keyOf(job.id)}`);
     }
   }
@@ -67,6 +105,10 @@ export class OssJobStore implements JobStore {
 
   async listUnfinished(): Promise<SnapshotJob[]> {
     return unfinishedOldestFirst(await this.loadAll());
+  }
+
+  async listUnannounced(): Promise<SnapshotJob[]> {
+    return unannouncedOldestFirst(await this.loadAll());
   }
 
   private async loadAll(): Promise<SnapshotJob[]> {

@@ -120,6 +120,10 @@ export class FakeOssServer {
         case 'PUT': {
           const md5 = req.headers['content-md5'];
           if (md5 && md5 !== createHash('md5').update(body).digest('base64')) throw new OssFault(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.');
+          // PutObject with x-oss-forbid-overwrite: true refuses an existing key (409 FileAlreadyExists).
+          if (String(req.headers['x-oss-forbid-overwrite']).toLowerCase() === 'true' && objects.has(key)) {
+            throw new OssFault(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.');
+          }
           this.putObject(bucket, key, body, String(req.headers['content-type'] ?? 'application/octet-stream'));
           return this.reply(res, 200, { etag: objects.get(key)!.etag }, undefined, requestId);
         }

@@ -28,8 +28,8 @@ describe('FsJobStore', () => {
   it('keeps one JSON file per job, and every record survives reopening the folder', async () => {
     const dir = freshDir();
     const store = await FsJobStore.open(dir, { warn });
-    const jobs = [jobRecord(hexId(1), 1_000, 'Success', 'p1'), jobRecord(hexId(2), 2_000, 'Submitted', 'p1')];
-    for (const j of jobs) await store.put(j);
+    const jobs = [];
+    for (const j of [jobRecord(hexId(1), 1_000, 'Success', 'p1'), jobRecord(hexId(2), 2_000, 'Submitted', 'p1')]) jobs.push(await store.create(j));
     expect((await fs.readdir(dir)).sort()).toEqual([`${hexId(1)}.json`, `${hexId(2)}.json`]);
 
     const reopened = await FsJobStore.open(dir, { warn });
@@ -40,14 +40,14 @@ describe('FsJobStore', () => {
 
   it('a constructed (not opened) store loads lazily on first use', async () => {
     const dir = freshDir();
-    await (await FsJobStore.open(dir)).put(jobRecord(hexId(3), 3_000));
+    await (await FsJobStore.open(dir)).create(jobRecord(hexId(3), 3_000));
     expect(await new FsJobStore({ dir }).get(hexId(3))).toMatchObject({ id: hexId(3) });
   });
 
   it('skips corrupt, foreign and misnamed files with a warning instead of failing to open', async () => {
     const dir = freshDir();
     const store = await FsJobStore.open(dir, { warn });
-    await store.put(jobRecord(hexId(1), 1_000));
+    await store.create(jobRecord(hexId(1), 1_000));
     await fs.writeFile(path.join(dir, `${hexId(2)}.json`), '{"id": "half a rec');
     await fs.writeFile(path.join(dir, `${hexId(3)}.json`), '[1,2,3]');
     await fs.writeFile(path.join(dir, `${hexId(4)}.json`), JSON.stringify(jobRecord(hexId(5), 5_000)));
@@ -62,7 +62,7 @@ describe('FsJobStore', () => {
   it('removes temp files left by a crash mid-write, keeping the previous record', async () => {
     const dir = freshDir();
     const store = await FsJobStore.open(dir);
-    await store.put(jobRecord(hexId(1), 1_000));
+    await store.create(jobRecord(hexId(1), 1_000));
     await fs.writeFile(path.join(dir, `.tmp-${hexId(1)}.json.abc123`), '{"trunc');
     const reopened = await FsJobStore.open(dir, { warn });
     expect(await reopened.get(hexId(1))).toMatchObject({ state: 'Submitted' });
@@ -70,23 +70,23 @@ describe('FsJobStore', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('the last of several concurrent puts of one job is what is on disk', async () => {
+  it('of concurrent updates of one revision one lands, and what is on disk is the winner', async () => {
     const dir = freshDir();
     const store = await FsJobStore.open(dir);
-    const base = jobRecord(hexId(1), 1_000);
-    await Promise.all([
-      store.put({ ...base, state: 'Submitted' }),
-      store.put({ ...base, state: 'Snapshoting' }),
-      store.put({ ...base, state: 'Success', count: 3 }),
+    const base = await store.create(jobRecord(hexId(1), 1_000));
+    const results = await Promise.allSettled([
+      store.update({ ...base, state: 'Snapshoting' }),
+      store.update({ ...base, state: 'Success', count: 3 }),
     ]);
-    expect(await store.get(base.id)).toMatchObject({ state: 'Success' });
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
     const onDisk = JSON.parse(await fs.readFile(path.join(dir, `${base.id}.json`), 'utf8'));
-    expect(onDisk).toMatchObject({ state: 'Success', count: 3 });
+    expect(onDisk).toMatchObject({ state: 'Snapshoting', revision: 2 });
+    expect(await store.get(base.id)).toEqual(onDisk);
   });
 
   it('refuses ids that could name a path', async () => {
     const store = await FsJobStore.open(freshDir());
-    await expect(store.put(jobRecord('../escape', 1))).rejects.toMatchObject({ code: 'InternalError' });
-    await expect(store.put(jobRecord('a/b', 1))).rejects.toMatchObject({ code: 'InternalError' });
+    await expect(store.create(jobRecord('../escape', 1))).rejects.toMatchObject({ code: 'InternalError' });
+    await expect(store.create(jobRecord('a/b', 1))).rejects.toMatchObject({ code: 'InternalError' });
   });
 });

@@ -60,9 +60,7 @@ function deps(over: Partial<SweepDeps> = {}): SweepDeps {
 
 /** A job created `ageMin` minutes before NOW, stored. */
 async function stored(ageMin: number, shape: (j: SnapshotJob) => SnapshotJob = (j) => j): Promise<SnapshotJob> {
-  const job = shape(jobRecord(hexId(++n), NOW - ageMin * MIN, 'Submitted', PIPELINE.id));
-  await jobs.put(job);
-  return job;
+  return jobs.create(shape(jobRecord(hexId(++n), NOW - ageMin * MIN, 'Submitted', PIPELINE.id)));
 }
 const sync = (j: SnapshotJob): SnapshotJob => ({ ...j, request: { ...j.request, mode: 'sync' } });
 
@@ -132,7 +130,8 @@ test('a job that cannot be sent keeps its record (the attempt is not counted); t
     code: 'ServiceUnavailable',
     message: expect.stringContaining(unsent.id),
   });
-  expect(await jobs.get(unsent.id)).toEqual(unsent);
+  // Claimed, then restored: two writes, and the record says what it said before.
+  expect(await jobs.get(unsent.id)).toEqual({ ...unsent, revision: unsent.revision! + 2 });
   expect((await jobs.get(other.id))?.state).toBe('Fail');
   expect(events.find((e) => e.event === 'sweep.job-failed')?.fields).toMatchObject({ jobId: unsent.id, error: 'topic unreachable' });
 });
