@@ -19,10 +19,10 @@ import { accessKeysPrecondition } from './function-environment';
 /** The port `runtime/entry/fc-server.ts` listens on. */
 export const RUNTIME_PORT = 9000;
 /**
- * The official FFmpeg6x layer lists custom, custom.debian10, python3.10, python3.9, nodejs16,
- * nodejs14, java11 and java8 as compatible (its README in awesome-fc/awesome-layers), not nodejs20
- * or custom.debian12; the Nodejs20 layer lists custom.debian10. custom.debian10 is the runtime
- * both list, with Node.js 20 from its layer.
+ * The official FFmpeg6x v1 layer lists custom, custom.debian10, python3.10, python3.9, nodejs16,
+ * nodejs14, java11 and java8 as compatible, not nodejs18/20 or custom.debian11/12; the Nodejs20
+ * v3 layer lists custom.debian10, 11 and 12 (their READMEs in awesome-fc/awesome-layers).
+ * custom.debian10 is the one runtime both list, with Node.js 20 from its layer.
  */
 export const RUNTIME = 'custom.debian10';
 export const NODE_BINARY = '/opt/nodejs20/bin/node';
