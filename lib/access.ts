@@ -1,6 +1,6 @@
 /**
- * Who may do what: the functions' RAM role and its least-privilege policy, the role MNS assumes to
- * invoke the worker, and the grants other workloads of the stack can ask for.
+ * Who may do what: the functions' RAM role and its least-privilege policy, and the grants other
+ * workloads of the stack can ask for.
  *
  * Every statement names exact actions and the narrowest resource ARN the service supports; none
  * uses a `*` action or a bare `*` resource. (Wildcards inside ARNs are only object-key prefixes,
@@ -50,7 +50,8 @@ export interface FunctionRoleProps {
   readonly outputBucketName: string;
   readonly jobRecordPrefix: string;
   readonly notificationTopicName: string;
-  readonly jobsTopicName: string;
+  /** The worker function, which both functions invoke asynchronously (submit, and the sweep). */
+  readonly workerFunctionName: string;
   readonly logProjectName: string;
   readonly logStoreName: string;
   readonly tags?: Record<string, string>;
@@ -62,7 +63,9 @@ export interface FunctionRoleProps {
  *   (bucket existence is probed by reading a missing key, so no bucket-level read is needed);
  * - write snapshots and remove partial output after a failure: oss:PutObject, oss:DeleteObject;
  * - keep job records under one prefix of the output bucket, and list them for queries;
- * - publish finished jobs to the notification topic and async jobs to the jobs topic;
+ * - publish finished jobs to the notification topic;
+ * - hand async jobs to the worker function: the API at submit, the worker's sweep when it
+ *   re-dispatches (InvokeFunction with the asynchronous invocation type);
  * - let Function Compute ship the functions' logs to their log store.
  * The notification queue is fed by the topic subscription, so the role never sends to it.
  */
@@ -77,11 +80,8 @@ export function functionStatements(p: FunctionRoleProps): PolicyStatement[] {
       Resource: [arn.ossBucket(p.accountId, p.outputBucketName)],
       Condition: { StringLike: { 'oss:Prefix': [`${p.jobRecordPrefix}*`] } },
     },
-    {
-      Effect: 'Allow',
-      Action: ['mns:PublishMessage'],
-      Resource: [arn.mnsTopicMessages(p.region, p.accountId, p.notificationTopicName), arn.mnsTopicMessages(p.region, p.accountId, p.jobsTopicName)],
-    },
+    { Effect: 'Allow', Action: ['mns:PublishMessage'], Resource: [arn.mnsTopicMessages(p.region, p.accountId, p.notificationTopicName)] },
+    { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [arn.fcFunction(p.region, p.accountId, p.workerFunctionName)] },
     { Effect: 'Allow', Action: ['log:PostLogStoreLogs'], Resource: [arn.logStore(p.region, p.accountId, p.logProjectName, p.logStoreName)] },
   ];
 }
@@ -116,20 +116,6 @@ export class ServiceRole extends Construct {
 /** The role both functions run as (FC hands its STS credentials to the runtime). */
 export function createFunctionRole(scope: Construct, id: string, props: FunctionRoleProps): ServiceRole {
   return new ServiceRole(scope, id, { roleName: props.roleName, service: 'fc.aliyuncs.com', statements: functionStatements(props), tags: props.tags });
-}
-
-/** The role the MNS topic trigger uses to invoke the worker, and nothing else. */
-export function createTriggerInvocationRole(
-  scope: Construct,
-  id: string,
-  props: { roleName: string; region: string; accountId: string; workerFunctionName: string; tags?: Record<string, string> },
-): ServiceRole {
-  return new ServiceRole(scope, id, {
-    roleName: props.roleName,
-    service: 'mns.aliyuncs.com',
-    statements: [{ Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [arn.fcFunction(props.region, props.accountId, props.workerFunctionName)] }],
-    tags: props.tags,
-  });
 }
 
 /** A custom policy attached to a role that lives elsewhere in the stack. */

@@ -1,8 +1,8 @@
 /**
  * Function Compute 3.0: the API function behind an anonymous HTTP trigger (the runtime checks the
- * MPS POP signatures itself, as the MPS gateway would), the worker behind an MNS topic trigger on
- * the jobs topic and a timer trigger that sweeps for stale jobs, their async-invocation and
- * concurrency limits, and the log store both write to.
+ * MPS POP signatures itself, as the MPS gateway would), the worker that the API function invokes
+ * asynchronously (InvokeFunction, `x-fc-invocation-type: Async`) and a timer trigger that sweeps
+ * for stale jobs, their async-invocation and concurrency limits, and the log store both write to.
  */
 import { Construct } from 'constructs';
 import { Op, Token } from 'cdktf';
@@ -14,10 +14,16 @@ import { LogProject } from '../.gen/providers/alicloud/log-project';
 import { LogStore } from '../.gen/providers/alicloud/log-store';
 import { LogStoreIndex } from '../.gen/providers/alicloud/log-store-index';
 import { ServiceRole } from './access';
+import { accessKeysPrecondition } from './function-environment';
 
 /** The port `runtime/entry/fc-server.ts` listens on. */
 export const RUNTIME_PORT = 9000;
-/** FFmpeg 6 layer is listed for custom.debian10 only, so Node.js comes from its own layer. */
+/**
+ * The official FFmpeg6x v1 layer lists custom, custom.debian10, python3.10, python3.9, nodejs16,
+ * nodejs14, java11 and java8 as compatible, not nodejs18/20 or custom.debian11/12; the Nodejs20
+ * v3 layer lists custom.debian10, 11 and 12 (their READMEs in awesome-fc/awesome-layers).
+ * custom.debian10 is the one runtime both list, with Node.js 20 from its layer.
+ */
 export const RUNTIME = 'custom.debian10';
 export const NODE_BINARY = '/opt/nodejs20/bin/node';
 
@@ -29,11 +35,17 @@ export const STALE_JOB_SWEEP_PAYLOAD = JSON.stringify({ sweep: 'stale-jobs' });
 
 /**
  * Seconds between a dispatch's deadline (the stale threshold) and the end of the last worker
- * run it can cause: covers MNS's push retries and FC's scheduling delay.
+ * run it can cause: slack for FC's scheduling delay and for clocks (FC's and the job record's)
+ * that disagree.
  */
 export const STALE_JOB_MARGIN_SECONDS = 300;
 
-/** How long FC may hold or retry an async job event: the stale threshold minus one worker run and the margin. */
+/**
+ * How long FC may hold or retry an async job event (`maxAsyncEventAgeInSeconds`): the stale
+ * threshold minus one worker run and the margin. FC drops an async event older than this instead
+ * of starting a run, so the last run a dispatch can cause starts by dispatch + this and ends by
+ * dispatch + this + the worker timeout = the stale threshold - the margin.
+ */
 export function maxAsyncEventAgeSeconds(staleJobMinutes: number, workerTimeoutSeconds: number): number {
   if (Token.isUnresolved(staleJobMinutes) || Token.isUnresolved(workerTimeoutSeconds)) {
     return Token.asNumber(Op.sub(Op.mul(staleJobMinutes, 60), Op.add(workerTimeoutSeconds, STALE_JOB_MARGIN_SECONDS)));
@@ -90,6 +102,11 @@ export class SnapshotLogs extends Construct {
   }
 }
 
+/** `<prefix>-api` and `<prefix>-worker`: literal, so the role's policy can name the worker before it exists. */
+export function functionName(namePrefix: string, role: 'api' | 'worker'): string {
+  return `${namePrefix}-${role}`;
+}
+
 export interface FunctionSizing {
   readonly memoryMb: number;
   readonly cpu: number;
@@ -112,11 +129,29 @@ export interface SnapshotComputeProps {
   readonly environment: Record<string, string>;
   /** SNAPSHOT_ACCESS_KEYS: only the API function gets it. */
   readonly apiAccessKeys: string;
+  /**
+   * When the keys are a token: the most characters they may take within FC's 4 KB environment
+   * limit, checked by Terraform at plan time (a precondition on the API function).
+   */
+  readonly apiAccessKeysBudget?: number;
   readonly logs: SnapshotLogs;
   readonly workerMaxRetries: number;
   /** The stale-job sweep: when it runs, and what the worker treats as stale. */
   readonly staleJobs: { readonly sweepCron: string; readonly staleMinutes: number; readonly maxRedispatches: number };
   readonly tags?: Record<string, string>;
+}
+
+/** Each function's environment variables: the shared ones, its role, and what only it reads. */
+export function functionEnvironments(p: Pick<SnapshotComputeProps, 'environment' | 'apiAccessKeys' | 'staleJobs'>): { api: Record<string, string>; worker: Record<string, string> } {
+  return {
+    api: { ...p.environment, SNAPSHOT_FUNCTION_ROLE: 'api', SNAPSHOT_ACCESS_KEYS: p.apiAccessKeys },
+    worker: {
+      ...p.environment,
+      SNAPSHOT_FUNCTION_ROLE: 'worker',
+      SNAPSHOT_STALE_JOB_MINUTES: String(p.staleJobs.staleMinutes),
+      SNAPSHOT_STALE_JOB_MAX_REDISPATCHES: String(p.staleJobs.maxRedispatches),
+    },
+  };
 }
 
 export class SnapshotCompute extends Construct {
@@ -130,9 +165,10 @@ export class SnapshotCompute extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotComputeProps) {
     super(scope, id);
-    const fn = (fid: string, role: 'api' | 'worker', sizing: FunctionSizing, extraEnv: Record<string, string>) => {
+    const env = functionEnvironments(props);
+    const fn = (fid: string, role: 'api' | 'worker', sizing: FunctionSizing) => {
       const f = new Fcv3Function(this, fid, {
-        functionName: `${props.namePrefix}-${role}`,
+        functionName: functionName(props.namePrefix, role),
         runtime: RUNTIME,
         // Required by the API, unused by custom runtimes (they are started by `command`).
         handler: 'index.handler',
@@ -146,7 +182,7 @@ export class SnapshotCompute extends Construct {
         instanceConcurrency: sizing.instanceConcurrency,
         internetAccess: true,
         role: props.role.roleArn,
-        environmentVariables: { ...props.environment, SNAPSHOT_FUNCTION_ROLE: role, ...extraEnv },
+        environmentVariables: env[role],
         logConfig: {
           project: props.logs.projectName,
           logstore: props.logs.logStoreName,
@@ -157,6 +193,8 @@ export class SnapshotCompute extends Construct {
         tags: props.tags,
         // FC checks at creation that the role may write the log store: the policy must be attached.
         dependsOn: [props.role.attachment],
+        lifecycle:
+          role === 'api' && props.apiAccessKeysBudget !== undefined ? { precondition: [accessKeysPrecondition(props.apiAccessKeys, props.apiAccessKeysBudget)] } : undefined,
       });
       if (sizing.maxInstances !== undefined) {
         new Fcv3ConcurrencyConfig(this, `${fid}Concurrency`, { functionName: f.functionName, reservedConcurrency: sizing.maxInstances });
@@ -164,11 +202,8 @@ export class SnapshotCompute extends Construct {
       return f;
     };
 
-    this.apiFunction = fn('Api', 'api', props.api, { SNAPSHOT_ACCESS_KEYS: props.apiAccessKeys });
-    this.workerFunction = fn('Worker', 'worker', props.worker, {
-      SNAPSHOT_STALE_JOB_MINUTES: String(props.staleJobs.staleMinutes),
-      SNAPSHOT_STALE_JOB_MAX_REDISPATCHES: String(props.staleJobs.maxRedispatches),
-    });
+    this.apiFunction = fn('Api', 'api', props.api);
+    this.workerFunction = fn('Worker', 'worker', props.worker);
 
     this.httpTrigger = new Fcv3Trigger(this, 'HttpTrigger', {
       functionName: this.apiFunction.functionName,
@@ -183,8 +218,8 @@ export class SnapshotCompute extends Construct {
     this.asyncInvokeConfig = new Fcv3AsyncInvokeConfig(this, 'WorkerAsyncConfig', {
       functionName: this.workerFunction.functionName,
       maxAsyncRetryAttempts: props.workerMaxRetries,
-      // FC's default keeps an event for a day; bounded, no delivery of a dispatch can still be
-      // running once the job is stale, so the sweep's re-dispatch never runs a job twice at once.
+      // FC's default keeps an event for a day; bounded, no run a dispatch causes can still be going
+      // once the job is stale, so the sweep's re-dispatch never runs a job twice at once.
       maxAsyncEventAgeInSeconds: maxAsyncEventAgeSeconds(props.staleJobs.staleMinutes, props.worker.timeoutSeconds),
     });
 
@@ -195,20 +230,6 @@ export class SnapshotCompute extends Construct {
       triggerType: 'timer',
       qualifier: 'LATEST',
       triggerConfig: JSON.stringify({ cronExpression: props.staleJobs.sweepCron, enable: true, payload: STALE_JOB_SWEEP_PAYLOAD }),
-    });
-  }
-
-  /** The worker's MNS topic trigger; created once the invocation role exists. */
-  addJobsTrigger(p: { region: string; accountId: string; jobsTopicName: string; invocationRole: ServiceRole }): Fcv3Trigger {
-    return new Fcv3Trigger(this, 'JobsTrigger', {
-      functionName: this.workerFunction.functionName,
-      triggerName: 'jobs',
-      triggerType: 'mns_topic',
-      qualifier: 'LATEST',
-      sourceArn: `acs:mns:${p.region}:${p.accountId}:/topics/${p.jobsTopicName}`,
-      invocationRole: p.invocationRole.roleArn,
-      triggerConfig: JSON.stringify({ notifyContentFormat: 'JSON', notifyStrategy: 'BACKOFF_RETRY', filterTag: '' }),
-      dependsOn: [p.invocationRole.attachment],
     });
   }
 }

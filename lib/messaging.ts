@@ -1,12 +1,7 @@
 /**
- * MNS: the topic finished jobs are announced on (the pipeline's NotifyConfig in MPS terms), a
- * queue subscribed to it so consumers can pull notifications, and the topic that carries async
- * jobs from the API function to the worker.
- *
- * The jobs channel is an MNS topic with an FC topic trigger rather than FC's own async invocation:
- * the runtime already speaks MNS (@alicloud/mns) for notifications, MNS retries delivery with
- * back-off, and the trigger needs no extra SDK in the runtime. `alicloud_fcv3_async_invoke_config`
- * (in compute.ts) still bounds how often a failing job is retried.
+ * MNS: the topic finished jobs are announced on (the pipeline's NotifyConfig in MPS terms) and a
+ * queue subscribed to it so consumers can pull notifications. (Async jobs do not pass through MNS:
+ * the API function invokes the worker asynchronously, see compute.ts.)
  */
 import { Construct } from 'constructs';
 import { MessageServiceTopic } from '../.gen/providers/alicloud/message-service-topic';
@@ -15,8 +10,6 @@ import { MessageServiceSubscription } from '../.gen/providers/alicloud/message-s
 
 export interface SnapshotMessagingProps {
   readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: string;
   /** How long an unread notification stays in the queue, in seconds. */
   readonly notificationRetentionSeconds: number;
   readonly tags?: Record<string, string>;
@@ -29,10 +22,8 @@ export class SnapshotMessaging extends Construct {
   readonly notificationTopic: MessageServiceTopic;
   readonly notificationQueue: MessageServiceQueue;
   readonly subscription: MessageServiceSubscription;
-  readonly jobsTopic: MessageServiceTopic;
   readonly notificationTopicName: string;
   readonly notificationQueueName: string;
-  readonly jobsTopicName: string;
 
   constructor(scope: Construct, id: string, props: SnapshotMessagingProps) {
     super(scope, id);
@@ -54,19 +45,18 @@ export class SnapshotMessaging extends Construct {
       topicName: this.notificationTopic.topicName,
       subscriptionName: `${props.namePrefix}-to-queue`,
       pushType: 'queue',
-      endpoint: `acs:mns:${props.region}:${props.accountId}:queues/${this.notificationQueue.queueName}`,
+      // The 2022-01-19 Subscribe API this resource calls takes the queue's name for push type
+      // queue ("Queue Format: A queue name" in the provider's docs). The ARN form
+      // acs:mns:<region>:<account>:queues/<name> belongs to the deprecated
+      // alicloud_mns_topic_subscription; here it fails with EndpointInvalid
+      // (aliyun/terraform-provider-alicloud#5857).
+      endpoint: this.notificationQueue.queueName,
       // SIMPLIFIED puts the job message itself in the queue message body, exactly what an MPS
       // pipeline with a QueueName NotifyConfig delivers, so existing consumers read it unchanged.
       notifyContentFormat: 'SIMPLIFIED',
       notifyStrategy: 'BACKOFF_RETRY',
     });
-    this.jobsTopic = new MessageServiceTopic(this, 'JobsTopic', {
-      topicName: `${props.namePrefix}-jobs`,
-      maxMessageSize: MAX_MESSAGE_BYTES,
-      tags: props.tags,
-    });
     this.notificationTopicName = this.notificationTopic.topicName;
     this.notificationQueueName = this.notificationQueue.queueName;
-    this.jobsTopicName = this.jobsTopic.topicName;
   }
 }

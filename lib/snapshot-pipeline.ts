@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 import { Fn, TerraformOutput } from 'cdktf';
 import { DataAlicloudAccount } from '../.gen/providers/alicloud/data-alicloud-account';
 import { DataAlicloudRegions } from '../.gen/providers/alicloud/data-alicloud-regions';
-import { arn, createFunctionRole, createTriggerInvocationRole, IRamRoleRef, PolicyStatement, RoleGrant, ServiceRole } from './access';
-import { defaultLayerArns, FunctionSizing, maxAsyncEventAgeSeconds, SnapshotCompute, SnapshotLogs, STALE_JOB_MARGIN_SECONDS } from './compute';
+import { arn, createFunctionRole, IRamRoleRef, PolicyStatement, RoleGrant, ServiceRole } from './access';
+import { defaultLayerArns, functionEnvironments, functionName, FunctionSizing, maxAsyncEventAgeSeconds, SnapshotCompute, SnapshotComputeProps, SnapshotLogs, STALE_JOB_MARGIN_SECONDS } from './compute';
+import { checkEnvironments } from './function-environment';
 import { SnapshotMessaging } from './messaging';
 import { defaultNamePrefix, derivePipelineId, isToken, namePrefixProblem, ossBucketNameProblem } from './naming';
 import { RuntimeBundle } from './runtime-bundle';
@@ -18,6 +19,8 @@ export interface SnapshotPipelineProps {
    * The API's callers: JSON `[{"accessKeyId":"..","accessKeySecret":".."}]`. Clients sign MPS
    * requests with these keys and the runtime verifies the signatures. Secret: pass a token (a
    * sensitive `TerraformVariable`), not a literal, so the keys stay out of the synthesized JSON.
+   * They reach the API function as an environment variable, and FC allows 4 KB for all of them
+   * together: a literal is measured at synth, a token at plan time (about 40 key pairs fit).
    */
   readonly apiAccessKeys: string;
 
@@ -390,7 +393,6 @@ export class SnapshotPipeline extends Construct {
   readonly outputBucketName: string;
   readonly notificationTopicName: string;
   readonly notificationQueueName: string;
-  readonly jobsTopicName: string;
   readonly apiFunctionName: string;
   readonly workerFunctionName: string;
   /** ARN of the role both functions run as. */
@@ -403,7 +405,6 @@ export class SnapshotPipeline extends Construct {
   readonly messaging: SnapshotMessaging;
   readonly logs: SnapshotLogs;
   readonly functionRole: ServiceRole;
-  readonly triggerRole: ServiceRole;
   readonly compute: SnapshotCompute;
   readonly code: RuntimeBundle;
   private grantCount = 0;
@@ -458,14 +459,11 @@ export class SnapshotPipeline extends Construct {
 
     this.messaging = new SnapshotMessaging(this, 'Messaging', {
       namePrefix: prefix,
-      region: this.region,
-      accountId: this.accountId,
       notificationRetentionSeconds: props.notificationRetentionSeconds ?? 345600,
       tags: props.tags,
     });
     this.notificationTopicName = this.messaging.notificationTopicName;
     this.notificationQueueName = this.messaging.notificationQueueName;
-    this.jobsTopicName = this.messaging.jobsTopicName;
 
     this.logs = new SnapshotLogs(this, 'Logs', {
       projectName: `${prefix}-logs-${this.accountId}`,
@@ -483,7 +481,7 @@ export class SnapshotPipeline extends Construct {
       outputBucketName: this.outputBucketName,
       jobRecordPrefix: this.jobRecordPrefix,
       notificationTopicName: this.notificationTopicName,
-      jobsTopicName: this.jobsTopicName,
+      workerFunctionName: functionName(prefix, 'worker'),
       logProjectName: this.logs.projectName,
       logStoreName: this.logs.logStoreName,
       tags: props.tags,
@@ -492,7 +490,7 @@ export class SnapshotPipeline extends Construct {
 
     this.code = new RuntimeBundle(this, 'Code', { codeDirectory: props.codeDirectory });
 
-    this.compute = new SnapshotCompute(this, 'Compute', {
+    const computeProps: SnapshotComputeProps = {
       namePrefix: prefix,
       role: this.functionRole,
       zipFileBase64: this.code.zipFileBase64,
@@ -517,25 +515,23 @@ export class SnapshotPipeline extends Construct {
         SNAPSHOT_JOB_PREFIX: this.jobRecordPrefix,
         SNAPSHOT_PIPELINE_ID: this.pipelineId,
         SNAPSHOT_NOTIFY_TOPIC: this.notificationTopicName,
-        SNAPSHOT_JOBS_TOPIC: this.jobsTopicName,
         SNAPSHOT_MNS_ENDPOINT: `https://${this.accountId}.mns.${this.region}.aliyuncs.com`,
+        SNAPSHOT_WORKER_FUNCTION: functionName(prefix, 'worker'),
+        // The public endpoint: the functions have internet access, and an InvokeFunction is a few bytes.
+        SNAPSHOT_FC_ENDPOINT: `https://${this.accountId}.${this.region}.fc.aliyuncs.com`,
         SNAPSHOT_SYNC_TIMEOUT_MS: String(props.syncTimeoutMs ?? 5000),
+        // The FFmpeg6x layer's README documents /opt/bin/ffmpeg; ffprobe is not documented, so the
+        // runtime is given ffmpeg only (FFPROBE_PATH stays unset).
         FFMPEG_PATH: '/opt/bin/ffmpeg',
-        FFPROBE_PATH: '/opt/bin/ffprobe',
       },
-    });
+    };
+    // FC's 4 KB limit on all environment variables: measured now, or left to a plan-time check for keys given as a token.
+    const envCheck = checkEnvironments(functionEnvironments(computeProps));
+    if (envCheck.problems.length) throw new Error(`Invalid SnapshotPipeline props:\n  ${envCheck.problems.join('\n  ')}`);
+    this.compute = new SnapshotCompute(this, 'Compute', { ...computeProps, apiAccessKeysBudget: envCheck.accessKeysBudget });
     this.apiFunctionName = this.compute.apiFunction.functionName;
     this.workerFunctionName = this.compute.workerFunction.functionName;
     this.apiEndpoint = this.compute.apiEndpoint;
-
-    this.triggerRole = createTriggerInvocationRole(this, 'TriggerRole', {
-      roleName: `${prefix}-mns-invoke`,
-      region: this.region,
-      accountId: this.accountId,
-      workerFunctionName: this.workerFunctionName,
-      tags: props.tags,
-    });
-    this.compute.addJobsTrigger({ region: this.region, accountId: this.accountId, jobsTopicName: this.jobsTopicName, invocationRole: this.triggerRole });
 
     const out = (oid: string, value: string, description: string) => new TerraformOutput(this, oid, { value, description });
     out('api_endpoint', this.apiEndpoint, 'Endpoint for the MPS SDKs (SubmitSnapshotJob, QuerySnapshotJobList)');
@@ -544,7 +540,6 @@ export class SnapshotPipeline extends Construct {
     out('output_bucket', this.outputBucketName, 'Bucket snapshots and job records are written to');
     out('notification_topic', this.notificationTopicName, 'MNS topic finished jobs are announced on');
     out('notification_queue', this.notificationQueueName, 'MNS queue subscribed to the notification topic');
-    out('jobs_topic', this.jobsTopicName, 'MNS topic that carries async jobs to the worker');
     out('api_function', this.apiFunctionName, 'Function Compute function serving the API');
     out('worker_function', this.workerFunctionName, 'Function Compute function running async jobs');
     out('function_role_arn', this.functionRoleArn, 'RAM role both functions run as');

@@ -1,8 +1,8 @@
 /**
  * The service as it runs in Function Compute: OSS buckets and job records, MNS notifications,
- * and async jobs handed to the worker function through the jobs topic.
+ * and async jobs handed to the worker function by FC's asynchronous invocation.
  */
-import { MnsDispatcher } from '../adapters/dispatch/mns-dispatcher';
+import { FcAsyncDispatcher } from '../adapters/dispatch/fc-async-dispatcher';
 import { OssJobStore } from '../adapters/job-store/oss-job-store';
 import { MnsNotifier } from '../adapters/notify/mns-notifier';
 import { StaticPipelineRegistry } from '../adapters/pipelines/static-pipeline-registry';
@@ -25,7 +25,8 @@ export type CloudCredentials = CloudConfig['cloudCredentials'];
 
 /**
  * `latest` returns the freshest function-role credentials seen (FC hands them to every invocation
- * in `x-fc-*` headers); the OSS and MNS clients ask for them when their STS token gets old.
+ * in `x-fc-*` headers); the OSS and MNS clients ask for them when their STS token gets old, and
+ * the dispatcher signs every InvokeFunction with them.
  */
 export function createCloudService(
   cfg: CloudConfig,
@@ -52,7 +53,7 @@ export function createCloudService(
   const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, warn });
   const mns = { endpoint: cfg.mnsEndpoint, ...credentials, refreshCredentials: oss.refreshCredentials };
   const notifier = new MnsNotifier(mns);
-  const dispatcher = new MnsDispatcher({ ...mns, topic: cfg.jobsTopic });
+  const dispatcher = new FcAsyncDispatcher({ endpoint: cfg.fcEndpoint, functionName: cfg.workerFunction, credentials: latest });
   return createSnapshotService({
     storage,
     jobs,

@@ -105,7 +105,10 @@ export interface CloudConfig {
   readonly jobPrefix: string;
   readonly pipelineId?: string;
   readonly notifyTopic?: string;
-  readonly jobsTopic: string;
+  /** The worker function async jobs are handed to (SNAPSHOT_WORKER_FUNCTION). */
+  readonly workerFunction: string;
+  /** Function Compute's API endpoint, `https://<account>.<region>.fc.aliyuncs.com` (SNAPSHOT_FC_ENDPOINT). */
+  readonly fcEndpoint: string;
   readonly mnsEndpoint: string;
   /** Callers of the API (api role only). */
   readonly apiKeys: { accessKeyId: string; accessKeySecret: string }[];
@@ -148,7 +151,10 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
   r.matching('SNAPSHOT_PIPELINE_ID', pipelineId, PIPELINE_RE, '32 lower-case hex characters');
   const mnsEndpoint = r.required('SNAPSHOT_MNS_ENDPOINT');
   r.matching('SNAPSHOT_MNS_ENDPOINT', mnsEndpoint, /^https?:\/\/[^/]+\/?$/, 'an URL like https://<uid>.mns.<region>.aliyuncs.com');
-  const jobsTopic = r.required('SNAPSHOT_JOBS_TOPIC');
+  // Both roles hand jobs to the worker: the API at submit, the worker's sweep when it re-dispatches.
+  const workerFunction = r.required('SNAPSHOT_WORKER_FUNCTION');
+  const fcEndpoint = r.required('SNAPSHOT_FC_ENDPOINT');
+  r.matching('SNAPSHOT_FC_ENDPOINT', fcEndpoint, /^https?:\/\/[^/]+\/?$/, 'an URL like https://<account>.<region>.fc.aliyuncs.com');
 
   let apiKeys: { accessKeyId: string; accessKeySecret: string }[] = [];
   const keysRaw = r.optional('SNAPSHOT_ACCESS_KEYS');
@@ -172,7 +178,8 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
     jobPrefix,
     pipelineId,
     notifyTopic: r.optional('SNAPSHOT_NOTIFY_TOPIC'),
-    jobsTopic,
+    workerFunction,
+    fcEndpoint: fcEndpoint.replace(/\/$/, ''),
     mnsEndpoint: mnsEndpoint.replace(/\/$/, ''),
     apiKeys,
     syncTimeoutMs: r.int('SNAPSHOT_SYNC_TIMEOUT_MS', 5000, 100, 600000),

@@ -2,11 +2,12 @@
  * The Function Compute 3.0 custom-runtime server (bundled as index.js, port FC_SERVER_PORT or 9000).
  *
  * - role `api`: the HTTP trigger forwards each MPS call unchanged; every path serves the API.
- * - role `worker`: FC calls `POST /invoke` with the MNS topic trigger event carrying
- *   `{"jobId":"..."}`; the job runs to a final state before the invocation answers. A job that
- *   fails is recorded as `Fail` and the invocation succeeds (retrying cannot help); an outage
- *   (job store unreachable) answers 500 so FC retries with back-off. The timer trigger's event
- *   (payload `{"sweep":"stale-jobs"}`) runs the stale-job sweep instead (service/sweep-stale-jobs).
+ * - role `worker`: FC calls `POST /invoke` with the event `{"jobId":"..."}` the API function (or
+ *   the sweep) passed to its asynchronous InvokeFunction; the job runs to a final state before the
+ *   invocation answers. A job that fails is recorded as `Fail` and the invocation succeeds
+ *   (retrying cannot help); an outage (job store unreachable) answers an error so FC's async
+ *   retry policy runs it again. The timer trigger's event (payload `{"sweep":"stale-jobs"}`) runs
+ *   the stale-job sweep instead (service/sweep-stale-jobs).
  *
  * FC control calls (`x-fc-control-path: /initialize`, `/pre-stop`) are answered 200.
  */
@@ -123,7 +124,7 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
           if (!(body instanceof Buffer)) throw body;
           ids = jobIdsFromTriggerEvent(body);
         } catch (e) {
-          // A malformed event carries no job to lose; failing would only make MNS redeliver it.
+          // A malformed event carries no job to lose; failing would only make FC retry it.
           log('worker.bad-event', { requestId, error: String(e) });
           send(res, 200, { ignored: String(e) });
           return;

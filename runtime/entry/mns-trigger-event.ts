@@ -1,12 +1,11 @@
 /**
- * Reads the job ids out of what the worker function is invoked with. The async job channel is an
- * MNS topic with an FC topic trigger; with `notifyContentFormat: JSON` FC passes the MNS
- * notification as the event: `{"TopicOwner","TopicName","Subscriber","SubscriptionName",
- * "MessageId","Message","MessageMD5","MessageTag","PublishTime"}`, where `Message` is the body
- * MnsDispatcher published (`{"jobId":"..."}`, possibly Base64 when the publisher encoded it).
- * STREAM format (the raw body), an EventBridge-style `{"data":{...}}` wrapper, a batch (array)
- * and a direct invocation with `{"jobId":"..."}` are accepted too, so a misconfigured trigger
- * still delivers jobs.
+ * Reads the job ids out of what the worker function is invoked with. Jobs reach the worker by
+ * FC's asynchronous invocation (FcAsyncDispatcher), whose event is the body passed to
+ * InvokeFunction: `{"jobId":"..."}`. The shapes of the MNS topic trigger the construct used
+ * before are still read, so a job published to a topic by an older API function is not lost:
+ * the JSON notification `{"TopicOwner","TopicName",...,"Message","PublishTime"}` whose `Message`
+ * is `{"jobId":"..."}` (possibly Base64), STREAM format (the raw body), an EventBridge-style
+ * `{"data":{...}}` wrapper and a batch (array).
  */
 const JOB_ID = /^[a-f0-9]{32}$/;
 

@@ -1,9 +1,10 @@
 /**
  * The Function Compute server in both roles, wired from the environment exactly as the construct
  * sets it, against protocol-level peers of the cloud: an OSS-protocol server (signatures checked)
- * and the MNS protocol server. The official MPS SDK calls the api role; the jobs topic's message,
- * delivered in the MNS topic trigger's JSON format, invokes the worker role at POST /invoke, and
- * so does the timer trigger's event that asks for the stale-job sweep.
+ * the MNS protocol server and an InvokeFunction endpoint (signatures checked). The official MPS
+ * SDK calls the api role; the event the api role passes to FC's asynchronous InvokeFunction
+ * invokes the worker role at POST /invoke, and so does the timer trigger's event that asks for
+ * the stale-job sweep.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import { createFcRequestListener } from '../../runtime/entry/fc-server';
 import type { FcServerOptions } from '../../runtime/entry/fc-server';
 import type { LocalService } from '../../runtime/entry/local-server';
 import { FakeOssServer } from '../runtime/adapters/fake-oss-server';
+import { FcProtocolServer } from '../support/fc-protocol-server';
 import { makeTempDir } from '../support/local-service';
 import { frameAt, jpegSize, makeIndexedVideo, readFrameIndex } from '../support/media';
 import { oss, query, submit } from './e2e-helpers';
@@ -31,6 +33,9 @@ const PIPELINE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 let ossServer: FakeOssServer;
 let messages: LocalMessageService;
 let mns: MnsProtocolServer;
+let fcApi: FcProtocolServer;
+/** Events FC accepted for the worker, in order; each test plays FC and delivers them. */
+const workerEvents: Buffer[] = [];
 let dir: string;
 const servers: http.Server[] = [];
 /** What the servers would write to the FC log: kept here, out of the test output, and checked. */
@@ -54,7 +59,8 @@ function env(fnRole: 'api' | 'worker'): Record<string, string> {
     SNAPSHOT_JOB_PREFIX: 'jobs/',
     SNAPSHOT_PIPELINE_ID: PIPELINE,
     SNAPSHOT_NOTIFY_TOPIC: 'fc-notify',
-    SNAPSHOT_JOBS_TOPIC: 'fc-jobs',
+    SNAPSHOT_WORKER_FUNCTION: 'fc-worker',
+    SNAPSHOT_FC_ENDPOINT: fcApi.endpoint,
     SNAPSHOT_MNS_ENDPOINT: `http://127.0.0.1:${mns.port}`,
     SNAPSHOT_ACCESS_KEYS: JSON.stringify([caller]),
     SNAPSHOT_OSS_ENDPOINT: ossServer.endpoint,
@@ -72,16 +78,16 @@ beforeAll(async () => {
   ossServer.createBucket('fc-output');
   ossServer.putObject('fc-input', 'v/clip.mp4', await fs.readFile(await makeIndexedVideo({ durationSec: 3, gop: 5 })), 'video/mp4');
   messages = await LocalMessageService.open(dir, { accountId: '1234567890' });
-  // What the construct provisions: the jobs topic (its FC trigger is played by this test) and the
-  // notification topic with a consumer queue.
-  await messages.subscribe('fc-jobs', 'fc-jobs-trigger', { format: 'JSON' });
+  // What the construct provisions: the notification topic with a consumer queue.
   await messages.subscribe('fc-notify', 'fc-notify-queue', { format: 'SIMPLIFIED' });
   mns = await MnsProtocolServer.start({ messages, credentials: [role] });
+  fcApi = await FcProtocolServer.start([role], { 'fc-worker': async (event) => void workerEvents.push(event) });
 });
 
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => (s.closeAllConnections(), s.close(r)));
   await mns?.close();
+  await fcApi?.close();
   await messages?.close();
   await ossServer?.close();
   await fs.rm(dir, { recursive: true, force: true });
@@ -93,7 +99,7 @@ test('config: every missing variable is reported at once', () => {
   );
 });
 
-test('api role: sync snapshot into OSS; async job handed to the worker through the jobs topic; notification sent', async () => {
+test('api role: sync snapshot into OSS; async job handed to the worker by async InvokeFunction; notification sent', async () => {
   const apiPort = await serve(createFcRequestListener(readCloudConfig(env('api')), logs));
   const workerPort = await serve(createFcRequestListener(readCloudConfig(env('worker')), logs));
   const svc = { endpoint: `http://127.0.0.1:${apiPort}`, host: '127.0.0.1', port: apiPort, region: 'cn-shanghai', ...caller } as LocalService;
@@ -117,16 +123,17 @@ test('api role: sync snapshot into OSS; async job handed to the worker through t
   const record = ossServer.object('fc-output', `jobs/${job.Id}.json`);
   expect(JSON.parse(record!.body.toString('utf8'))).toMatchObject({ id: job.Id, state: 'Submitted' });
 
-  // FC's MNS topic trigger (JSON format): the notification is the event body of POST /invoke.
-  const delivered = await messages.receive('fc-jobs-trigger', 5);
-  expect(delivered).toBeDefined();
-  const event = JSON.parse(delivered!.body);
-  expect(event).toMatchObject({ TopicName: 'fc-jobs' });
+  // The api role invoked the worker asynchronously, as the function role; FC passes the body on
+  // as the event of POST /invoke.
+  await fcApi.settled();
+  expect(fcApi.invocations.map((i) => [i.functionName, i.invocationType, i.accessKeyId])).toEqual([['fc-worker', 'Async', role.accessKeyId]]);
+  const delivered = workerEvents.shift();
+  expect(JSON.parse(delivered!.toString('utf8'))).toEqual({ jobId: job.Id });
   const invoke = async () =>
     fetch(`http://127.0.0.1:${workerPort}/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'x-fc-request-id': 'req-1', 'x-fc-access-key-id': role.accessKeyId, 'x-fc-access-key-secret': role.accessKeySecret, 'x-fc-security-token': role.securityToken },
-      body: delivered!.body,
+      body: delivered,
     });
   const res = await invoke();
   expect(res.status).toBe(200);
@@ -204,12 +211,12 @@ test('worker role, timer trigger: a stale job is re-dispatched and finishes, one
   // Fresh: untouched, and not sent to the worker.
   expect(record(fresh.id)).toEqual(fresh);
 
-  // Stale: recorded as re-dispatched and published on the jobs topic; its delivery runs it to Success.
+  // Stale: recorded as re-dispatched and invoked again asynchronously; its delivery runs it to Success.
   expect(record(stale.id)).toMatchObject({ state: 'Submitted', redispatches: 1 });
-  const delivered = await messages.receive('fc-jobs-trigger', 5);
-  expect(JSON.parse(JSON.parse(delivered!.body).Message)).toEqual({ jobId: stale.id });
-  expect(await messages.receive('fc-jobs-trigger', 0)).toBeUndefined();
-  const run = await invoke(delivered!.body, 'req-redelivered');
+  await fcApi.settled();
+  expect(workerEvents.map((e) => JSON.parse(e.toString('utf8')))).toEqual([{ jobId: stale.id }]);
+  const delivered = workerEvents.shift()!.toString('utf8');
+  const run = await invoke(delivered, 'req-redelivered');
   expect(await run.json()).toEqual({ jobIds: [stale.id] });
   expect(record(stale.id)).toMatchObject({ state: 'Success', count: 1 });
   expect(ossServer.object('fc-output', 'swept/00001.jpg')?.contentType).toBe('image/jpeg');

@@ -29,7 +29,8 @@ describe('RAM: the functions role', () => {
   test('policy grants exactly what the runtime does, on exactly this pipeline\'s resources', () => {
     const { tf } = literalPipeline();
     const notify = ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name');
-    const jobs = ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name');
+    const worker = resource(tf, 'alicloud_fcv3_function', 'Compute/Worker').function_name;
+    expect(worker).toMatch(/^snapshots-[0-9a-f]{6}-worker$/);
     expect(policyOf(tf, 'FunctionRole/Policy')).toEqual({
       Version: '1',
       Statement: [
@@ -42,11 +43,9 @@ describe('RAM: the functions role', () => {
           Resource: [`acs:oss:*:${ACCOUNT}:${OUT}`],
           Condition: { StringLike: { 'oss:Prefix': ['snapshot-jobs/*'] } },
         },
-        {
-          Effect: 'Allow',
-          Action: ['mns:PublishMessage'],
-          Resource: [`acs:mns:${REGION}:${ACCOUNT}:/topics/${notify}/messages`, `acs:mns:${REGION}:${ACCOUNT}:/topics/${jobs}/messages`],
-        },
+        { Effect: 'Allow', Action: ['mns:PublishMessage'], Resource: [`acs:mns:${REGION}:${ACCOUNT}:/topics/${notify}/messages`] },
+        // Submit and the sweep invoke the worker asynchronously: that function and no other.
+        { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [`acs:fc:${REGION}:${ACCOUNT}:functions/${worker}`] },
         { Effect: 'Allow', Action: ['log:PostLogStoreLogs'], Resource: [`acs:log:${REGION}:${ACCOUNT}:project/platform-logs/logstore/functions`] },
       ],
     });
@@ -80,7 +79,7 @@ describe('RAM: least privilege everywhere', () => {
   test('no statement of any policy the construct writes has a * action or a bare * resource', () => {
     const { tf } = literalPipeline();
     const policies = resources(tf, 'alicloud_ram_policy');
-    expect(policies.length).toBe(2);
+    expect(policies.length).toBe(1);
     for (const [path, p] of policies) {
       for (const s of JSON.parse(p.policy_document).Statement) {
         expect({ path, effect: s.Effect }).toEqual({ path, effect: 'Allow' });
@@ -97,13 +96,14 @@ describe('RAM: least privilege everywhere', () => {
   });
 });
 
-describe('RAM: the trigger invocation role', () => {
-  test('is trusted by MNS and may only invoke the worker', () => {
+describe('RAM: no role for triggers', () => {
+  test('the worker is invoked by the function role itself; the only role is trusted by FC', () => {
     const { tf } = literalPipeline();
-    const role = resource(tf, 'alicloud_ram_role', 'TriggerRole/Role');
-    expect(JSON.parse(role.assume_role_policy_document).Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['mns.aliyuncs.com'] } }]);
-    expect(policyOf(tf, 'TriggerRole/Policy').Statement).toEqual([
-      { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [`acs:fc:${REGION}:${ACCOUNT}:functions/${ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name')}`] },
+    expect(resources(tf, 'alicloud_ram_role').map(([, r]) => JSON.parse(r.assume_role_policy_document).Statement[0].Principal.Service)).toEqual([['fc.aliyuncs.com']]);
+    // Timer and HTTP triggers need no invocation role, and there is no other trigger.
+    expect(resources(tf, 'alicloud_fcv3_trigger').map(([, t]) => [t.trigger_type, t.invocation_role])).toEqual([
+      ['http', undefined],
+      ['timer', undefined],
     ]);
   });
 });

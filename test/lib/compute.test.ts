@@ -14,18 +14,16 @@ describe('Function Compute triggers', () => {
     expect(pipeline.apiEndpoint).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
   });
 
-  test('the worker is triggered by the jobs topic as JSON with back-off retries, through the MNS invocation role', () => {
-    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT });
-    const trigger = resource(tf, 'alicloud_fcv3_trigger', 'Compute/JobsTrigger');
-    expect(trigger).toMatchObject({
-      trigger_type: 'mns_topic',
-      qualifier: 'LATEST',
-      function_name: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
-      source_arn: `acs:mns:${REGION}:${ACCOUNT}:/topics/${ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name')}`,
-      invocation_role: ref(tf, 'alicloud_ram_role', 'TriggerRole/Role', 'arn'),
-    });
-    expect(JSON.parse(trigger.trigger_config)).toEqual({ notifyContentFormat: 'JSON', notifyStrategy: 'BACKOFF_RETRY', filterTag: '' });
-    expect(trigger.depends_on).toEqual([`alicloud_ram_role_policy_attachment.${Object.keys(tf.resource.alicloud_ram_role_policy_attachment).find((k) => k.includes('TriggerRole'))}`]);
+  test('the worker has no event-source trigger: jobs reach it by async InvokeFunction, the sweep by its timer', () => {
+    const { tf, pipeline } = synthPipeline({ region: REGION, accountId: ACCOUNT });
+    const worker = ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name');
+    expect(resources(tf, 'alicloud_fcv3_trigger').filter(([, t]) => t.function_name === worker).map(([, t]) => t.trigger_type)).toEqual(['timer']);
+    // The name the runtime invokes (SNAPSHOT_WORKER_FUNCTION) is the worker's name.
+    const workerFn = resource(tf, 'alicloud_fcv3_function', 'Compute/Worker');
+    for (const fn of ['Compute/Api', 'Compute/Worker']) {
+      expect(resource(tf, 'alicloud_fcv3_function', fn).environment_variables.SNAPSHOT_WORKER_FUNCTION).toBe(workerFn.function_name);
+    }
+    expect(workerFn.function_name).toBe(`${pipeline.namePrefix}-worker`);
   });
 
   test('async invocations of the worker are retried at most workerMaxRetries times (default 2)', () => {
@@ -69,27 +67,5 @@ describe('Function Compute triggers', () => {
     // The default threshold follows the worker timeout: 2 x 600 s + 10 min = 30 min.
     const derived = synthPipeline({ workerTimeoutSeconds: 600 }).tf;
     expect(resource(derived, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables.SNAPSHOT_STALE_JOB_MINUTES).toBe('30');
-  });
-});
-
-describe('MNS', () => {
-  test('notification topic feeds a queue through a SIMPLIFIED subscription, so the queue holds the job message itself', () => {
-    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT });
-    const sub = resource(tf, 'alicloud_message_service_subscription', 'Messaging/QueueSubscription');
-    expect(sub).toMatchObject({
-      topic_name: ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name'),
-      push_type: 'queue',
-      endpoint: `acs:mns:${REGION}:${ACCOUNT}:queues/${ref(tf, 'alicloud_message_service_queue', 'Messaging/NotificationQueue', 'queue_name')}`,
-      notify_content_format: 'SIMPLIFIED',
-      notify_strategy: 'BACKOFF_RETRY',
-    });
-    expect(resource(tf, 'alicloud_message_service_queue', 'Messaging/NotificationQueue')).toMatchObject({ message_retention_period: 345600, maximum_message_size: 65536 });
-  });
-
-  test('topics and queue are named after the prefix', () => {
-    const { tf } = synthPipeline({ namePrefix: 'dev-snaps' });
-    expect(resources(tf, 'alicloud_message_service_topic').map(([, t]) => t.topic_name).sort()).toEqual(['dev-snaps-jobs', 'dev-snaps-notifications']);
-    expect(resource(tf, 'alicloud_message_service_queue', 'NotificationQueue').queue_name).toBe('dev-snaps-notifications');
-    expect(resources(tf, 'alicloud_fcv3_function').map(([, f]) => f.function_name).sort()).toEqual(['dev-snaps-api', 'dev-snaps-worker']);
   });
 });

@@ -32,8 +32,8 @@ describe('SnapshotPipeline', () => {
       logIndexes: count('alicloud_log_store_index'),
     }).toEqual({
       buckets: 2, acls: 2, encryption: 2, publicAccessBlocks: 2, bucketPolicies: 2, versioning: 0,
-      roles: 2, policies: 2, attachments: 2, topics: 2, queues: 1, subscriptions: 1,
-      functions: 2, triggers: 3, asyncConfigs: 1, concurrency: 0, logProjects: 1, logStores: 1, logIndexes: 1,
+      roles: 1, policies: 1, attachments: 1, topics: 1, queues: 1, subscriptions: 1,
+      functions: 2, triggers: 2, asyncConfigs: 1, concurrency: 0, logProjects: 1, logStores: 1, logIndexes: 1,
     });
     expect(json).toHaveDataSource(DataAlicloudAccount);
     expect(json).toHaveResourceWithProperties(OssBucketAcl, { acl: 'private' });
@@ -80,11 +80,13 @@ describe('SnapshotPipeline', () => {
       SNAPSHOT_JOB_PREFIX: 'snapshot-jobs/',
       SNAPSHOT_PIPELINE_ID: pipeline.pipelineId,
       SNAPSHOT_NOTIFY_TOPIC: ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name'),
-      SNAPSHOT_JOBS_TOPIC: ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name'),
       SNAPSHOT_MNS_ENDPOINT: `https://${ACCOUNT}.mns.${REGION}.aliyuncs.com`,
+      // Both hand jobs to the worker (submit, sweep) with InvokeFunction on FC's public endpoint.
+      SNAPSHOT_WORKER_FUNCTION: `${pipeline.namePrefix}-worker`,
+      SNAPSHOT_FC_ENDPOINT: `https://${ACCOUNT}.${REGION}.fc.aliyuncs.com`,
       SNAPSHOT_SYNC_TIMEOUT_MS: '8000',
+      // ffmpeg only: the FFmpeg6x layer documents /opt/bin/ffmpeg, not ffprobe.
       FFMPEG_PATH: '/opt/bin/ffmpeg',
-      FFPROBE_PATH: '/opt/bin/ffprobe',
     };
     expect(api).toEqual({ ...common, SNAPSHOT_FUNCTION_ROLE: 'api', SNAPSHOT_ACCESS_KEYS: KEYS });
     // Only the worker sweeps for stale jobs: it gets the threshold (twice the timeout plus 10 minutes) and the limit.
@@ -102,7 +104,7 @@ describe('SnapshotPipeline', () => {
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').bucket).toMatch(/^snapshots-[0-9a-f]{6}-input-\$\{data\.alicloud_account\.[^}]+\.id\}$/);
   });
 
-  test('outputs: endpoint, pipeline id, buckets, topics, queue, functions and role', () => {
+  test('outputs: endpoint, pipeline id, buckets, topic, queue, functions and role', () => {
     const { tf, pipeline } = synthPipeline();
     const byName = Object.fromEntries(Object.entries(tf.output).map(([k, v]) => [k.replace(/^Snapshots_(.*)_[0-9A-F]{8}$/, '$1'), v.value]));
     expect(byName).toEqual({
@@ -112,7 +114,6 @@ describe('SnapshotPipeline', () => {
       output_bucket: ref(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket', 'bucket'),
       notification_topic: ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name'),
       notification_queue: ref(tf, 'alicloud_message_service_queue', 'Messaging/NotificationQueue', 'queue_name'),
-      jobs_topic: ref(tf, 'alicloud_message_service_topic', 'Messaging/JobsTopic', 'topic_name'),
       api_function: ref(tf, 'alicloud_fcv3_function', 'Compute/Api', 'function_name'),
       worker_function: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
       function_role_arn: ref(tf, 'alicloud_ram_role', 'FunctionRole/Role', 'arn'),
@@ -156,7 +157,7 @@ describe('SnapshotPipeline', () => {
     }
     expect(pipelines[0].pipelineId).not.toBe(pipelines[1].pipelineId);
     expect(pipelines[0].namePrefix).not.toBe(pipelines[1].namePrefix);
-    expect(Object.keys(tf.output)).toHaveLength(20);
+    expect(Object.keys(tf.output)).toHaveLength(18);
   });
 
   test('sizing props reach the functions; max instances add concurrency configs', () => {

@@ -132,3 +132,41 @@ describe('prop validation', () => {
     expect(pipeline.workerFunctionName).toBeDefined();
   });
 });
+
+describe("Function Compute's 4 KB limit on a function's environment variables", () => {
+  /** `n` key pairs shaped like real ones: a 24-character AccessKey id, a 30-character secret. */
+  const pairs = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ accessKeyId: `LTAI5t${String(i).padStart(18, '0')}`, accessKeySecret: 's'.repeat(30) })));
+  /** One pair whose JSON is exactly `length` characters. */
+  const keysOfLength = (length: number) => `[{"accessKeyId":"a","accessKeySecret":"${'x'.repeat(length - 42)}"}]`;
+  const literal = { region: 'cn-hangzhou', accountId: '1234567890123456', existingInputBucketName: 'media-in', existingOutputBucketName: 'media-out', namePrefix: 'snaps' };
+
+  test('literal keys past the limit fail synth with the sizes, and the room left', () => {
+    expect(build({ ...literal, apiAccessKeys: pairs(30) })).not.toThrow();
+    const problems = problemsOf({ ...literal, apiAccessKeys: pairs(50) });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^apiAccessKeys takes 4701 bytes, and the API function's environment variables would take \d+ bytes in all, over Function Compute's limit of 4096 bytes \(4 KB\) for all variables together; \d+ bytes are left for the keys: give fewer key pairs$/,
+    );
+  });
+
+  test('keys given as a token get a plan-time precondition whose budget is exactly what synth allows a literal', () => {
+    const stack = new TerraformStack(testingApp(), 'env-token');
+    const keys = new TerraformVariable(stack, 'keys', { type: 'string', sensitive: true });
+    new SnapshotPipeline(stack, 'Snapshots', { ...literal, apiAccessKeys: keys.stringValue });
+    const fns = JSON.parse(Testing.synth(stack)).resource.alicloud_fcv3_function as Record<string, { function_name: string; lifecycle?: { precondition: { condition: string; error_message: string }[] } }>;
+    const api = Object.values(fns).find((f) => f.function_name === 'snaps-api')!;
+    const worker = Object.values(fns).find((f) => f.function_name === 'snaps-worker')!;
+    expect(worker.lifecycle).toBeUndefined();
+    const [check] = api.lifecycle!.precondition;
+    const budget = Number(/^\$\{\(length\(var\.keys\) <= (\d+)\)\}$/.exec(check.condition)![1]);
+    expect(check.error_message).toBe(
+      `apiAccessKeys is longer than the ${budget} characters left of Function Compute's 4 KB limit on all environment variables of the API function. Give fewer key pairs.`,
+    );
+    // The same pipeline with literal keys: the budget fits, one byte more does not.
+    expect(build({ ...literal, apiAccessKeys: keysOfLength(budget) })).not.toThrow();
+    expect(keysOfLength(budget)).toHaveLength(budget);
+    expect(problemsOf({ ...literal, apiAccessKeys: keysOfLength(budget + 1) })).toEqual([
+      `apiAccessKeys takes ${budget + 1} bytes, and the API function's environment variables would take 4097 bytes in all, over Function Compute's limit of 4096 bytes (4 KB) for all variables together; ${budget} bytes are left for the keys: give fewer key pairs`,
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * A small HTTP server that speaks the MNS queue/topic protocol (API version 2015-06-06) over a
  * LocalMessageService. Local users read job notifications with the official `@alicloud/mns`
- * client pointed at it; tests use it as the protocol-level peer of MnsNotifier and MnsDispatcher.
+ * client pointed at it; tests use it as the protocol-level peer of MnsNotifier.
  *
  * Implemented: CreateQueue, CreateTopic, Subscribe (queue endpoints), SendMessage,
  * ReceiveMessage (with long polling), BatchReceiveMessage, DeleteMessage, PublishMessage.

@@ -4,7 +4,6 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MnsDispatcher } from '../../../runtime/adapters/dispatch/mns-dispatcher';
 import { LocalMessageService } from '../../../runtime/adapters/notify/local-message-service';
 import { MnsNotifier } from '../../../runtime/adapters/notify/mns-notifier';
 import { MnsProtocolServer } from '../../../runtime/adapters/notify/mns-protocol-server';
@@ -125,18 +124,6 @@ describe('MNS protocol server with the official @alicloud/mns client', () => {
     await expect(stale.publish({ id: 'p', name: 'p', state: 'Active', topic: 'snapshot-notify' }, '{}')).rejects.toMatchObject({
       code: expect.stringMatching(/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/),
     });
-  });
-
-  it('MnsDispatcher publishes {"jobId"} to the jobs topic', async () => {
-    await mq.subscribe('snapshot-jobs', 'jobs-trigger', { format: 'JSON' });
-    const dispatcher = new MnsDispatcher({ endpoint: server.endpoint, accountId: '1234567890', topic: 'snapshot-jobs', ...cred });
-    await dispatcher.dispatch('0123456789abcdef0123456789abcdef');
-    const got = await client.receiveMessage('jobs-trigger', 1);
-    const notification = JSON.parse(got.body.MessageBody);
-    expect(notification).toMatchObject({ TopicName: 'snapshot-jobs' });
-    expect(JSON.parse(notification.Message)).toEqual({ jobId: '0123456789abcdef0123456789abcdef' });
-    const broken = new MnsDispatcher({ endpoint: server.endpoint, accountId: '1', topic: 'missing-topic', ...cred });
-    await expect(broken.dispatch('x')).rejects.toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503, message: expect.stringContaining('TopicNotExist') });
   });
 
   it('mounts on a caller-owned HTTP server through handler()', async () => {
