@@ -69,6 +69,6 @@ function row(j: JobSummary): HTMLElement {
     h('td', { class: 'num' }, frames),
     h('td', {}, j.mode),
     h('td', { class: 'mono' }, j.pipelineId ? `${j.pipelineId.slice(0, 8)}…` : '—'),
-    h('td', { class: 'mono' }, h('a', { href: `#/job/${j.id}` }, j.id)),
+    h('td', { class: 'mono' }, h('a', { href: `#/job/${j.id}`, title: j.id }, `${j.id.slice(0, 12)}…`)),
   );
 }

@@ -22,6 +22,7 @@ function show(): void {
   const [name, ...rest] = path.split('/');
   const view = views[name] ?? renderJobs;
   stop();
+  document.querySelectorAll('.overlay').forEach((o) => o.remove()); // a full-size image left open
   const root = document.getElementById('app')!;
   root.replaceChildren();
   document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === (name === 'job' ? 'jobs' : name)));

@@ -24,12 +24,16 @@ export function spriteFigure(sprite: Sprite, tile: Tile): HTMLElement {
     canvas.height = img.clientHeight;
     const g = canvas.getContext('2d')!;
     g.clearRect(0, 0, canvas.width, canvas.height);
-    g.lineWidth = 1;
-    cells().forEach((c, i) => {
+    const rects = cells();
+    // Margin and padding (everything that is not a cell) tinted, every cell outlined, the hovered one marked.
+    g.fillStyle = 'rgba(255, 0, 170, 0.35)';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    for (const c of rects) g.clearRect(c.x * scale, c.y * scale, c.w * scale, c.h * scale);
+    rects.forEach((c, i) => {
       const on = hover && hover.x >= c.x && hover.x < c.x + c.w && hover.y >= c.y && hover.y < c.y + c.h;
-      g.strokeStyle = on ? '#ffd400' : 'rgba(0, 229, 255, 0.9)';
-      g.lineWidth = on ? 2 : 1;
-      g.strokeRect(c.x * scale + 0.5, c.y * scale + 0.5, c.w * scale - 1, c.h * scale - 1);
+      g.strokeStyle = on ? '#ffd400' : '#00e5ff';
+      g.lineWidth = on ? 3 : 1.5;
+      g.strokeRect(c.x * scale + g.lineWidth / 2, c.y * scale + g.lineWidth / 2, c.w * scale - g.lineWidth, c.h * scale - g.lineWidth);
       if (on) label.textContent = `${sprite.key} · cell ${i + 1} of ${sprite.cells} · #xywh=${c.x},${c.y},${c.w},${c.h}`;
     });
   };
@@ -44,7 +48,7 @@ export function spriteFigure(sprite: Sprite, tile: Tile): HTMLElement {
     label.textContent = sprite.key;
   });
   return h('figure', { class: 'sprite-figure' }, box, label,
-    h('div', { class: 'muted small' }, `${tile.lines}×${tile.columns} grid · Padding ${tile.padding} · Margin ${tile.margin}${tile.cellWidth ? ` · cell ${tile.cellWidth}×${tile.cellHeight ?? '?'}` : ''}`));
+    h('div', { class: 'muted small' }, 'cells outlined, margin and padding tinted · ', `${tile.lines}×${tile.columns} grid · Padding ${tile.padding} · Margin ${tile.margin}${tile.cellWidth ? ` · cell ${tile.cellWidth}×${tile.cellHeight ?? '?'}` : ''}`));
 }
 
 /** Cell rectangles in sheet pixels; the sheet has `count` cells filled row by row. */

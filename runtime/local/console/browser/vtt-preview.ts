@@ -72,7 +72,8 @@ export function vttPreview(videoUrl: string, vttUrl: string, vttKey: string): HT
     canvas.width = w;
     canvas.height = hh;
     canvas.getContext('2d')!.drawImage(img, x, y, w, hh, 0, 0, w, hh);
-    caption.textContent = `${formatMs(t * 1000)} → ${cue.text.trim()}`;
+    caption.textContent = `${formatMs(t * 1000)}\n${m ? `xywh=${x},${y},${w},${hh}` : target.pathname.split('/').pop()}`;
+    caption.title = cue.text.trim();
     preview.dataset.time = String(t);
     preview.dataset.target = cue.text.trim();
     preview.hidden = false;
