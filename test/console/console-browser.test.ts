@@ -60,8 +60,9 @@ test('the jobs list shows a job submitted through the official SDK', async () =>
   const row = page.locator(`tr[data-job-id="${job.Id}"]`);
   await row.waitFor({ timeout: 10_000 });
   expect(await row.textContent()).toContain(`${local.svc.inputBucket}/${INPUT}`);
-  await waitForFinal(local.svc, job.Id);
-  await page.locator(`tr[data-job-id="${job.Id}"][data-state="Success"]`).waitFor({ timeout: 10_000 });
+  // And the row follows the job to its final state without a reload.
+  const final = await waitForFinal(local.svc, job.Id);
+  await page.locator(`tr[data-job-id="${job.Id}"][data-state="${final.State}"]`).waitFor({ timeout: 10_000 });
 });
 
 test('a job page shows its images, decoded at the size the job wrote them', async () => {
@@ -69,7 +70,7 @@ test('a job page shows its images, decoded at the size the job wrote them', asyn
     Input: input(),
     SnapshotConfig: JSON.stringify({ OutputFile: output('images/{Count}.jpg'), Time: '0', Interval: '1', Num: '3', Width: '96' }),
   });
-  await waitForFinal(local.svc, job.Id);
+  expect((await waitForFinal(local.svc, job.Id)).State).toBe('Success');
   await page.goto(consoleUrl(`/job/${job.Id}`));
   const images = page.locator('.images img');
   await images.first().waitFor();
@@ -122,7 +123,7 @@ test('the thumbnail-track preview shows, at the hovered time, the sprite region 
       Format: 'vtt', SubOut: { IsSptFrag: 'true' },
     }),
   });
-  await waitForFinal(local.svc, job.Id);
+  expect((await waitForFinal(local.svc, job.Id)).State).toBe('Success');
   await page.goto(consoleUrl(`/job/${job.Id}`));
   await page.waitForFunction(() => {
     const v = document.querySelector('.vtt video') as HTMLVideoElement | null;

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import * as path from 'node:path';
 import { isNotFound, isTempFile, TEMP_PREFIX } from '../../adapters/fs-atomic';
 import type { FsObjectStorage } from '../../adapters/storage/fs-object-storage';
-import { Errors } from '../../core/errors';
+import { Errors, isSnapshotError } from '../../core/errors';
 import { bucketUrl } from './bucket-url';
 
 /** Most entries one listing returns; a folder with more is cut (`truncated`). */
@@ -88,6 +88,8 @@ export async function uploadObject(storage: FsObjectStorage, bucket: string, key
     await fs.rename(temp, file);
   } catch (e) {
     await fs.rm(temp, { force: true });
+    // A browser tab closed mid-upload is the client's doing, not a failure of the service.
+    if (!isSnapshotError(e) && body.destroyed) throw Errors.invalidParameter('file', `the upload was cut off after ${bytes} bytes.`);
     throw e;
   }
   return bytes;

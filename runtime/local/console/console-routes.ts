@@ -122,7 +122,7 @@ export function createLocalConsole(deps: LocalConsoleDeps): ConsoleHandler {
     }
     const jobMatch = /^\/console\/api\/jobs\/([^/]+)$/.exec(p);
     if (method === 'GET' && jobMatch) {
-      const result = await deps.service.querySnapshotJobList({ SnapshotJobIds: decodeURIComponent(jobMatch[1]) });
+      const result = await deps.service.querySnapshotJobList({ SnapshotJobIds: jobMatch[1] });
       if (result.jobs.length === 0) throw Errors.resourceNotFound(`SnapshotJob ${jobMatch[1]}`);
       return json(res, 200, viewJob(result.jobs[0], deps.storage));
     }

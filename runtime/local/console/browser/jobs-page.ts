@@ -45,15 +45,21 @@ export function renderJobs(root: HTMLElement, params: URLSearchParams): () => vo
       tbody),
   );
 
+  let shown = '';
   return poll(async () => {
     try {
       const page = await api.jobs({ State: state || undefined, PipelineId: pipeline || undefined, NextPageToken: token, MaximumPageSize: PAGE_SIZE });
+      // Redraw only what changed, so the table does not flicker under the pointer every second.
+      const fingerprint = JSON.stringify(page);
+      if (fingerprint === shown) return;
+      shown = fingerprint;
       nextToken = page.nextPageToken;
       older.disabled = !nextToken;
       replace(status);
       replace(tbody, ...page.jobs.map(row));
       if (page.jobs.length === 0) tbody.append(h('tr', {}, h('td', { colSpan: 7, class: 'muted' }, 'No jobs yet: submit one with an SDK or with "Try a config".')));
     } catch (e) {
+      shown = '';
       if (e instanceof ApiError) replace(status, errorBox(e.code, e.message));
       else throw e;
     }
