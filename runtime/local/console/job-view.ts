@@ -85,10 +85,11 @@ export function viewJob(job: SnapshotJob, storage: ObjectStorage): JobView {
     }
   }
   const t = config.tileOut;
+  const wire = toWireSnapshotJob(job);
   return {
     summary: summarizeJob(job),
-    wire: toWireSnapshotJob(job),
-    snapshotConfig: submittedConfig(job),
+    wire,
+    snapshotConfig: submittedConfig(job.request.config, wire),
     input: link(input.bucket, input.key),
     images,
     sprites,
@@ -102,11 +103,9 @@ export function viewJob(job: SnapshotJob, storage: ObjectStorage): JobView {
   };
 }
 
-function submittedConfig(job: SnapshotJob): Record<string, unknown> {
-  const c: SnapshotConfig = job.request.config;
-  const wire = (toWireSnapshotJob(job).SnapshotConfig ?? {}) as Record<string, unknown>;
+function submittedConfig(c: SnapshotConfig, wire: Record<string, unknown>): Record<string, unknown> {
   return {
-    ...wire,
+    ...(wire.SnapshotConfig as Record<string, unknown>),
     ...(c.format !== undefined ? { Format: c.format } : {}),
     ...(c.subOut !== undefined ? { SubOut: { IsSptFrag: String(c.subOut.isSptFrag) } } : {}),
     ...(c.blackLevel !== undefined ? { BlackLevel: String(c.blackLevel) } : {}),
