@@ -70,7 +70,7 @@ test('a job page shows its images, decoded at the size the job wrote them', asyn
     Input: input(),
     SnapshotConfig: JSON.stringify({ OutputFile: output('images/{Count}.jpg'), Time: '0', Interval: '1', Num: '3', Width: '96' }),
   });
-  expect((await waitForFinal(local.svc, job.Id)).State).toBe('Success');
+  expect(await waitForFinal(local.svc, job.Id)).toMatchObject({ State: 'Success' });
   await page.goto(consoleUrl(`/job/${job.Id}`));
   const images = page.locator('.images img');
   await images.first().waitFor();
@@ -123,7 +123,7 @@ test('the thumbnail-track preview shows, at the hovered time, the sprite region 
       Format: 'vtt', SubOut: { IsSptFrag: 'true' },
     }),
   });
-  expect((await waitForFinal(local.svc, job.Id)).State).toBe('Success');
+  expect(await waitForFinal(local.svc, job.Id)).toMatchObject({ State: 'Success' });
   await page.goto(consoleUrl(`/job/${job.Id}`));
   await page.waitForFunction(() => {
     const v = document.querySelector('.vtt video') as HTMLVideoElement | null;
@@ -178,7 +178,7 @@ test('the config editor shows the error the API answers, before submitting', asy
   await page.locator('#try-submit').click();
   await page.waitForURL(/#\/job\/[0-9a-f]{32}$/);
   const id = page.url().split('/').pop()!;
-  expect((await waitForFinal(local.svc, id)).State).toBe('Success');
+  expect(await waitForFinal(local.svc, id)).toMatchObject({ State: 'Success' });
 });
 
 test('uploading a file puts it in the input bucket', async () => {

@@ -15,9 +15,10 @@ const FIRST_IMAGES = 200;
 
 export function renderJob(root: HTMLElement, _params: URLSearchParams, id: string): () => void {
   let shownState = '';
-  return poll(async () => {
+  return poll(async (left) => {
     try {
       const view = await api.job(id);
+      if (left.aborted) return false;
       // Redraw only when the job moved on: a redraw would reload the images and stop the video.
       if (view.summary.state !== shownState) {
         shownState = view.summary.state;
@@ -26,6 +27,7 @@ export function renderJob(root: HTMLElement, _params: URLSearchParams, id: strin
       return view.summary.state !== 'Success' && view.summary.state !== 'Fail';
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
+      if (left.aborted) return false;
       replace(root, h('h1', {}, 'Job ', h('span', { class: 'mono' }, id)), errorBox(e.code, e.message));
       return false;
     }

@@ -46,9 +46,10 @@ export function renderJobs(root: HTMLElement, params: URLSearchParams): () => vo
   );
 
   let shown = '';
-  return poll(async () => {
+  return poll(async (left) => {
     try {
       const page = await api.jobs({ State: state || undefined, PipelineId: pipeline || undefined, NextPageToken: token, MaximumPageSize: PAGE_SIZE });
+      if (left.aborted) return;
       // Redraw only what changed, so the table does not flicker under the pointer every second.
       const fingerprint = JSON.stringify(page);
       if (fingerprint === shown) return;

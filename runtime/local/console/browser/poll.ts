@@ -4,21 +4,22 @@
  * answer, none while the tab is hidden. The job store has no change feed, so this is the bounded
  * way to follow it: one query per second per open view, through the same query path as the API.
  */
-export function poll(tick: () => Promise<boolean | void>, intervalMs = 1000): () => void {
-  let stopped = false;
+export function poll(tick: (left: AbortSignal) => Promise<boolean | void>, intervalMs = 1000): () => void {
+  // A tick still waiting for its answer when the user leaves must not draw over the next view.
+  const leaving = new AbortController();
   let timer: number | undefined;
   const run = async () => {
     timer = undefined;
-    if (stopped) return;
+    if (leaving.signal.aborted) return;
     let again: boolean | void = true;
     if (!document.hidden) {
       try {
-        again = await tick();
+        again = await tick(leaving.signal);
       } catch {
         again = true; // a failed refresh (server restarting) is retried
       }
     }
-    if (!stopped && again !== false) timer = window.setTimeout(run, intervalMs);
+    if (!leaving.signal.aborted && again !== false) timer = window.setTimeout(run, intervalMs);
   };
   const onVisible = () => {
     if (!document.hidden && timer !== undefined) {
@@ -29,7 +30,7 @@ export function poll(tick: () => Promise<boolean | void>, intervalMs = 1000): ()
   document.addEventListener('visibilitychange', onVisible);
   void run();
   return () => {
-    stopped = true;
+    leaving.abort();
     if (timer !== undefined) window.clearTimeout(timer);
     document.removeEventListener('visibilitychange', onVisible);
   };
