@@ -6,10 +6,12 @@
  * unfinished stay recorded and resume at the next start, so no accepted job is lost.
  */
 import { readLocalConfig, ConfigError } from './config';
+import { describeConsole, readConsoleEnv } from '../local/console/console-options';
 import { startLocalService } from './local-server';
 
 async function main(): Promise<void> {
   const cfg = readLocalConfig();
+  const consoleOptions = readConsoleEnv(process.env);
   const svc = await startLocalService({
     dataDir: cfg.dataDir,
     port: cfg.port,
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     syncTimeoutMs: cfg.syncTimeoutMs,
     workerConcurrency: cfg.workerConcurrency,
     seedSample: true,
+    console: consoleOptions,
   });
   process.stdout.write(
     [
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
       `  output bucket    ${svc.outputBucket} -> ${svc.bucketDir(svc.outputBucket)}`,
       `  notifications    MNS endpoint ${svc.mnsEndpoint}, account ${svc.accountId}, queue ${svc.notificationQueue}`,
       svc.resumedJobs ? `  resumed ${svc.resumedJobs} unfinished job(s)` : '',
+      `  console          ${describeConsole(svc.endpoint, svc.host, consoleOptions)}`,
       `Everything above is in ${svc.dataDir}/local.json`,
       '',
     ]

@@ -32,6 +32,8 @@ import { staticCredentials } from '../api/credentials';
 import { answerClientError, MAX_HEADER_BYTES, readApiRequest, writeApiResponse } from '../api/node-http';
 import { renderError } from '../api/render-error';
 import { createFfmpegCapture } from '../capture/index';
+import { createLocalConsole } from '../local/console/console-routes';
+import type { ConsoleOptions } from '../local/console/console-options';
 import { Errors } from '../core/errors';
 import type { SnapshotError } from '../core/errors';
 import type { Pipeline } from '../core/model';
@@ -69,6 +71,8 @@ export interface LocalServiceOptions {
   /** Let running async jobs finish on close for at most this long; the rest resume at next start. @default 10000 */
   readonly closeGraceMs?: number;
   readonly log?: ServiceLog;
+  /** The browser console at `/console/` (docs/console.md). @default served on loopback addresses only */
+  readonly console?: ConsoleOptions;
 }
 
 export interface LocalService {
@@ -228,9 +232,12 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       logError: (message, cause) => log('api.internal-error', { message, error: describeError(cause) }),
     });
 
+    const serveConsole = createLocalConsole({ service, storage, region, listenHost: host, pipelineId: pipeline.id, inputBucket: DEFAULT_INPUT_BUCKET,
+      outputBucket: DEFAULT_OUTPUT_BUCKET, sampleKey: SAMPLE_KEY, log, options: opts.console });
     handleApi = (req, res) => {
       void (async () => {
         try {
+          if (await serveConsole(req, res)) return;
           if (await serveBucketFile(req, res, storage)) return;
           writeApiResponse(res, await api(await readApiRequest(req)));
         } catch (e) {

@@ -7,6 +7,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import type * as http from 'node:http';
 import * as path from 'node:path';
 import type { FsObjectStorage } from '../adapters/storage/fs-object-storage';
+import { parseByteRange } from '../local/byte-range';
 
 const PREFIX = '/oss/';
 const TYPES: Record<string, string> = {
@@ -43,12 +44,20 @@ export async function serveBucketFile(req: http.IncomingMessage, res: http.Serve
     res.writeHead(404, { 'content-type': 'text/plain' }).end('no such object\n');
     return true;
   }
-  res.writeHead(200, {
+  const headers = {
     'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': size,
     'access-control-allow-origin': '*',
-  });
+    'accept-ranges': 'bytes',
+  };
+  // Byte ranges let a <video> (the console's thumbnail-track preview) seek.
+  const range = parseByteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` }).end();
+    return true;
+  }
+  if (range) res.writeHead(206, { ...headers, 'content-length': range.end - range.start + 1, 'content-range': `bytes ${range.start}-${range.end}/${size}` });
+  else res.writeHead(200, { ...headers, 'content-length': size });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else createReadStream(file, range ?? {}).pipe(res);
   return true;
 }

@@ -22,7 +22,7 @@ function urlPattern(job: SnapshotJob, storage: ObjectStorage): string | undefine
   return storage.publicUrl(config.outputFile.bucket, key).split(COUNT_MARK).join('{Count}');
 }
 
-function messageUrls(job: SnapshotJob, imageKeys: readonly string[], storage: ObjectStorage): { lastUrl?: string; urlPattern?: string } {
+export function messageUrls(job: SnapshotJob, imageKeys: readonly string[], storage: ObjectStorage): { lastUrl?: string; urlPattern?: string } {
   if (job.state !== 'Success' || imageKeys.length === 0) return {};
   const last = imageKeys[imageKeys.length - 1];
   let pattern: string | undefined;
