@@ -133,7 +133,8 @@ test('api role: sync snapshot into OSS; async job handed to the worker by async 
     fetch(`http://127.0.0.1:${workerPort}/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'x-fc-request-id': 'req-1', 'x-fc-access-key-id': role.accessKeyId, 'x-fc-access-key-secret': role.accessKeySecret, 'x-fc-security-token': role.securityToken },
-      body: delivered,
+      // A plain Uint8Array copy: the console's DOM types (lib "dom") make fetch refuse a Buffer body.
+      body: new Uint8Array(delivered!),
     });
   const res = await invoke();
   expect(res.status).toBe(200);
