@@ -7,6 +7,7 @@
  */
 import { readLocalConfig, ConfigError } from './config';
 import { startLocalService } from './local-server';
+import { startupBanner } from './startup-banner';
 
 async function main(): Promise<void> {
   const cfg = readLocalConfig();
@@ -19,24 +20,14 @@ async function main(): Promise<void> {
     accessKeySecret: cfg.accessKeySecret,
     syncTimeoutMs: cfg.syncTimeoutMs,
     workerConcurrency: cfg.workerConcurrency,
+    allowedHosts: cfg.allowedHosts,
+    corsOrigins: cfg.corsOrigins,
+    httpLimits: { maxConnections: cfg.maxConnections, requestTimeoutMs: cfg.requestTimeoutMs },
+    jobOutputBudgetBytes: cfg.jobOutputBudgetBytes,
+    minFreeBytes: cfg.minFreeBytes,
     seedSample: true,
   });
-  process.stdout.write(
-    [
-      `MPS snapshot endpoint listening on ${svc.endpoint} (region ${svc.region})`,
-      `  AccessKeyId      ${svc.accessKeyId}`,
-      `  AccessKeySecret  ${svc.accessKeySecret}`,
-      `  PipelineId       ${svc.pipelineId}`,
-      `  input bucket     ${svc.inputBucket} -> ${svc.bucketDir(svc.inputBucket)} (sample: sample/sample.mp4)`,
-      `  output bucket    ${svc.outputBucket} -> ${svc.bucketDir(svc.outputBucket)}`,
-      `  notifications    MNS endpoint ${svc.mnsEndpoint}, account ${svc.accountId}, queue ${svc.notificationQueue}`,
-      svc.resumedJobs ? `  resumed ${svc.resumedJobs} unfinished job(s)` : '',
-      `Everything above is in ${svc.dataDir}/local.json`,
-      '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n') + '\n',
-  );
+  process.stdout.write(startupBanner(svc, { terminal: process.stdout.isTTY === true }));
 
   let stopping = false;
   const stop = (signal: string) => {

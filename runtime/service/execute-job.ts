@@ -19,7 +19,7 @@ export interface ExecutionResult {
   readonly error?: SnapshotError;
 }
 
-export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'capture' | 'notifier' | 'pipelines'> & {
+export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'capture' | 'notifier' | 'pipelines' | 'outputBudgetBytes'> & {
   readonly random: () => number;
   readonly log: ServiceLog;
 };
@@ -37,7 +37,7 @@ export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, sign
   let job = submitted.state === 'Snapshoting' ? submitted : startJob(submitted);
   await jobs.put(job);
 
-  const writer = new OutputWriter(deps.storage, signal);
+  const writer = new OutputWriter(deps.storage, signal, deps.outputBudgetBytes);
   let error: SnapshotError | undefined;
   let imageKeys: string[] = [];
   try {
