@@ -4,6 +4,9 @@
  * so a misconfigured function fails at cold start with one readable message instead of on the
  * first request.
  */
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/http/server-limits';
+import { DEFAULT_MIN_FREE_BYTES } from '../adapters/storage/fs-object-storage';
+import { DEFAULT_JOB_OUTPUT_BUDGET_BYTES } from '../service/output-writer';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -86,10 +89,6 @@ export interface LocalConfig {
 
 const MIB = 1024 * 1024;
 export const DEFAULT_LOCAL_PORT = 8080;
-export const DEFAULT_LOCAL_MAX_CONNECTIONS = 128;
-export const DEFAULT_LOCAL_REQUEST_TIMEOUT_MS = 15_000;
-export const DEFAULT_JOB_OUTPUT_MB = 256;
-export const DEFAULT_MIN_FREE_MB = 256;
 export const DEFAULT_REGION = 'cn-hangzhou';
 export const DEFAULT_DATA_DIR = './.snapshot-data';
 
@@ -113,10 +112,10 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     workerConcurrency: r.optional('SNAPSHOT_WORKER_CONCURRENCY') === undefined ? undefined : r.int('SNAPSHOT_WORKER_CONCURRENCY', 2, 1, 64),
     allowedHosts: r.list('SNAPSHOT_ALLOWED_HOSTS', /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'host:port names like mybox.lan:8080'),
     corsOrigins: r.list('SNAPSHOT_CORS_ORIGINS', /^https?:\/\/[^/\s]+$/, 'origins like http://127.0.0.1:3000 (scheme, host, port; no path)'),
-    maxConnections: r.int('SNAPSHOT_MAX_CONNECTIONS', DEFAULT_LOCAL_MAX_CONNECTIONS, 4, 100_000),
-    requestTimeoutMs: r.int('SNAPSHOT_REQUEST_TIMEOUT_MS', DEFAULT_LOCAL_REQUEST_TIMEOUT_MS, 100, 600_000),
-    jobOutputBudgetBytes: r.int('SNAPSHOT_JOB_OUTPUT_MB', DEFAULT_JOB_OUTPUT_MB, 1, 1_000_000) * MIB,
-    minFreeBytes: r.int('SNAPSHOT_MIN_FREE_MB', DEFAULT_MIN_FREE_MB, 0, 1_000_000) * MIB,
+    maxConnections: r.int('SNAPSHOT_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 4, 100_000),
+    requestTimeoutMs: r.int('SNAPSHOT_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+    jobOutputBudgetBytes: r.int('SNAPSHOT_JOB_OUTPUT_MB', DEFAULT_JOB_OUTPUT_BUDGET_BYTES / MIB, 1, 1_000_000) * MIB,
+    minFreeBytes: r.int('SNAPSHOT_MIN_FREE_MB', DEFAULT_MIN_FREE_BYTES / MIB, 0, 1_000_000) * MIB,
   };
   r.done();
   return cfg;
