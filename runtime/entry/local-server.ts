@@ -76,7 +76,8 @@ export interface LocalServiceOptions {
   readonly closeGraceMs?: number;
   /**
    * `Host` values served besides the listening host and the loopback names with the port (e.g.
-   * `mybox.lan:8080` when listening on 0.0.0.0). Applies to both servers, with their ports.
+   * `mybox.lan:8080` when listening on 0.0.0.0). Checked as given by both servers: list each
+   * server's `name:port` (the MNS server's port too).
    * @default none
    */
   readonly allowedHosts?: readonly string[];
@@ -184,7 +185,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   const apiServer = createLimitedServer({ ...opts.httpLimits, maxHeaderBytes: MAX_HEADER_BYTES });
   const mnsServer = createLimitedServer(opts.httpLimits);
   let hostId = host;
-  /** Set once the port is known; until then every request is answered "starting". */
+  /** Set once the port is known; until then (and until handleApi is set) requests are answered "starting". */
   let apiHosts: string[] | undefined;
   /** Answers outside the API handler (starting, or the handler itself broke), still in the MPS envelope. */
   const answer = (res: http.ServerResponse, error: SnapshotError, headers: Record<string, string> = {}) => {
