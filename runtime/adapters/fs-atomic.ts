@@ -13,8 +13,12 @@ export const TEMP_PREFIX = '.tmp-';
 /** `mode` applies to a file this creates (0o600 for files holding secrets). */
 export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o666): Promise<void> {
   const dir = path.dirname(target);
-  const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(target)}.${randomBytes(6).toString('hex')}`);
-  const handle = await fs.open(temp, 'w', mode);
+  // The target's name only as a hint, when short: a file name may hold 255 bytes, and a target
+  // near that limit must not fail because its temp file's name is longer.
+  const base = path.basename(target);
+  const temp = path.join(dir, `${TEMP_PREFIX}${base.length <= 64 ? `${base}.` : ''}${randomBytes(6).toString('hex')}`);
+  // `wx`: never open something already there (a link planted under the temp name).
+  const handle = await fs.open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
     // Without the fsync a power loss after the rename could leave an empty file behind.

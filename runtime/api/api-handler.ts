@@ -9,10 +9,10 @@ import { Errors, isSnapshotError, type SnapshotError } from '../core/errors';
 import type { Clock, IdSource } from '../core/ports';
 import type { SnapshotService } from '../service/contract';
 import { resolveAction, runAction } from './actions';
-import { authenticate } from './authenticate';
+import { authenticate, DEFAULT_CLOCK_WINDOW_MS } from './authenticate';
 import type { CredentialStore } from './credentials';
 import type { ApiRequest, ApiResponse } from './http-types';
-import { NonceCache } from './nonce-cache';
+import { NonceCache, nonceTtlFor } from './nonce-cache';
 import { readParameters } from './parameters';
 import { renderError } from './render-error';
 import { renderJson } from './render-json';
@@ -26,7 +26,7 @@ export interface ApiHandlerDeps {
   readonly ids: IdSource;
   /** Echoed as `HostId` in errors, e.g. `mts.cn-hangzhou.aliyuncs.com` or the local host:port. */
   readonly hostId: string;
-  /** Replay protection; share one between handlers of the same process. @default a new NonceCache */
+  /** Replay protection; share one between handlers of the same process. @default a new NonceCache covering the clock window */
   readonly nonces?: NonceCache;
   /** @default 15 minutes */
   readonly clockWindowMs?: number;
@@ -43,7 +43,7 @@ export interface ApiHandlerDeps {
 export type ApiHandler = (req: ApiRequest) => Promise<ApiResponse>;
 
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
-  const nonces = deps.nonces ?? new NonceCache();
+  const nonces = deps.nonces ?? new NonceCache({ ttlMs: nonceTtlFor(deps.clockWindowMs ?? DEFAULT_CLOCK_WINDOW_MS) });
   const logError = deps.logError ?? ((message: string, cause: unknown) => console.error(message, cause));
   const authContext = { credentials: deps.credentials, clock: deps.clock, nonces, clockWindowMs: deps.clockWindowMs };
 

@@ -8,7 +8,7 @@ import { Errors } from '../core/errors';
 import type { Clock } from '../core/ports';
 import type { Credential, CredentialStore } from './credentials';
 import type { ApiRequest } from './http-types';
-import type { NonceCache } from './nonce-cache';
+import { MAX_NONCE_LENGTH, type NonceCache } from './nonce-cache';
 import type { RequestParameters } from './parameters';
 import { v1Sign, v1StringToSign } from './signature-v1';
 import { ACS3_HMAC_SHA256, parseAcs3Authorization, sha256Hex, v3CanonicalRequest, v3Sign, v3StringToSign } from './signature-v3';
@@ -57,6 +57,7 @@ function authenticateV1(req: ApiRequest, params: RequestParameters, ctx: AuthCon
   checkClock(timestamp, ctx);
   const nonce = p.get('SignatureNonce');
   if (!nonce) throw Errors.missingParameter('SignatureNonce');
+  checkNonceLength('SignatureNonce', nonce);
 
   const credential = lookup(accessKeyId, ctx);
   const stringToSign = v1StringToSign(req.method, p);
@@ -71,6 +72,13 @@ function authenticateV1(req: ApiRequest, params: RequestParameters, ctx: AuthCon
 /** Headers whose change would alter what the request does or when it may run. */
 const MUST_BE_SIGNED_WHEN_SENT = ['x-acs-action', 'x-acs-version', 'x-acs-security-token', 'x-acs-accesskey-id'];
 const MUST_BE_SENT_AND_SIGNED = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+/**
+ * As the gateway requires: `host` always (a request signed for one endpoint must not be accepted
+ * by another), `content-type` whenever there is a body (it decides how the body is read).
+ */
+function mustBeSigned(req: ApiRequest): string[] {
+  return req.body.length > 0 ? ['host', 'content-type'] : ['host'];
+}
 
 function authenticateV3(req: ApiRequest, params: RequestParameters, ctx: AuthContext): Authenticated {
   const h = req.headers;
@@ -88,6 +96,10 @@ function authenticateV3(req: ApiRequest, params: RequestParameters, ctx: AuthCon
       throw Errors.incompleteSignature(`SignedHeaders must include the "${name}" header.`);
     }
   }
+  for (const name of mustBeSigned(req)) {
+    if (!auth.signedHeaders.includes(name)) throw Errors.incompleteSignature(`SignedHeaders must include the "${name}" header.`);
+  }
+  checkNonceLength('x-acs-signature-nonce', h['x-acs-signature-nonce']);
   const payloadHash = sha256Hex(req.body);
   if (h['x-acs-content-sha256'].trim().toLowerCase() !== payloadHash) {
     throw Errors.incompleteSignature('The x-acs-content-sha256 header does not match the SHA-256 of the request body.');
@@ -121,6 +133,13 @@ function checkClock(value: string, ctx: AuthContext): void {
   if (at === undefined) throw Errors.timestampFormat(value);
   const window = ctx.clockWindowMs ?? DEFAULT_CLOCK_WINDOW_MS;
   if (Math.abs(ctx.clock.now().getTime() - at) > window) throw Errors.timestampExpired(value);
+}
+
+/** The cache holds only verified nonces, but a verified request may still carry a huge one. */
+function checkNonceLength(name: string, nonce: string): void {
+  if (nonce.length > MAX_NONCE_LENGTH) {
+    throw Errors.invalidParameter(name, `the nonce is ${nonce.length} characters long, at most ${MAX_NONCE_LENGTH} are allowed.`);
+  }
 }
 
 function lookup(accessKeyId: string, ctx: AuthContext): Credential {

@@ -30,11 +30,25 @@ export function decodeUrlEncoded(raw: string): Map<string, string> {
     const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
     const name = decodeComponent(rawName, rawName);
     if (name === '') continue;
+    checkName(name);
     const value = decodeComponent(rawValue, name);
     if (out.has(name)) throw Errors.invalidParameter(name, 'the parameter is given more than once.');
     out.set(name, value);
   }
   return out;
+}
+
+/**
+ * V3 canonicalizes names as sent, without re-encoding (the SDK does the same), so a name that
+ * decodes to `=` or `&` would sign like other parameters than the ones it means:
+ * `MaximumPageSize%3D1%26State=Fail` and `MaximumPageSize=1&State=Fail`. No real parameter name
+ * holds those or control characters.
+ */
+function checkName(name: string): void {
+  if (/[=&\u0000-\u001f\u007f]/.test(name)) {
+    const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}...` : name).slice(1, -1);
+    throw Errors.invalidParameter(shown, 'a parameter name must not contain "=", "&" or control characters.');
+  }
 }
 
 function decodeComponent(raw: string, nameForErrors: string): string {

@@ -21,6 +21,16 @@ export function isSnapshotError(e: unknown): e is SnapshotError {
   return e instanceof SnapshotError;
 }
 
+/**
+ * The string to sign is echoed so a client can compare it with its own, but it grows with the
+ * request: a 256 KB request must not be answered with a megabyte. Mismatches show in the start.
+ */
+export const MAX_ECHOED_STRING_TO_SIGN = 2048;
+
+function clipEcho(text: string): string {
+  return text.length <= MAX_ECHOED_STRING_TO_SIGN ? text : `${text.slice(0, MAX_ECHOED_STRING_TO_SIGN)}... (${text.length} characters in all)`;
+}
+
 const e = (code: string, status: number) => (message: string) => new SnapshotError(code, message, status);
 
 export const Errors = {
@@ -39,7 +49,7 @@ export const Errors = {
   invalidSignatureMethod: (method: string) =>
     e('InvalidSignatureMethod', 400)(`Specified signature method is not valid: ${describeValue(method)}.`),
   signatureDoesNotMatch: (stringToSign: string) =>
-    e('SignatureDoesNotMatch', 400)(`Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`),
+    e('SignatureDoesNotMatch', 400)(`Specified signature is not matched with our calculation. server string to sign is:${clipEcho(stringToSign)}`),
   invalidAccessKeyIdNotFound: () => e('InvalidAccessKeyId.NotFound', 404)('Specified access key is not found.'),
   invalidSecurityToken: () => e('InvalidSecurityToken.Mismatch', 400)('Specified security token does not match the access key.'),
   apiNotFound: (action: string) =>
@@ -47,6 +57,8 @@ export const Errors = {
   unsupportedVersion: (version: string) =>
     e('InvalidVersion', 400)(`Specified version ${describeValue(version)} is not supported; this service implements 2014-06-18.`),
   throttling: () => e('Throttling.User', 400)('Request was denied due to user flow control.'),
+  hostNotAllowed: (host: string, expected: string) =>
+    e('Forbidden.Host', 403)(`The Host header ${describeValue(host)} is not an address of this endpoint; use ${expected}.`),
 
   // ---- parameters (spec 7.3) ----
   invalidParameter: (name: string, why: string) => e('InvalidParameter', 400)(`The specified parameter "${name}" is invalid: ${why}`),
@@ -82,5 +94,6 @@ export const Errors = {
     e('InternalError', 500)(
       `The request processing has failed due to some unknown error, exception or failure.${detail ? ` (${detail})` : ''}`,
     ),
+  quotaExceeded: (what: string) => e('PermissionDenied.ResourceQuotaExceed', 403)(`The quota is used up: ${what}`),
   serviceUnavailable: (why: string) => e('ServiceUnavailable', 503)(`The request has failed due to a temporary failure of the server: ${why}`),
 } as const;

@@ -35,10 +35,16 @@ export function checkObjectKey(name: string, key: string): void {
     throw Errors.objectKeyInvalid(name, `the key is ${bytes} bytes long (UTF-8), at most ${MAX_OBJECT_KEY_BYTES} are allowed.`);
   }
   if (/[\u0000-\u001f\u007f]/.test(key)) throw Errors.objectKeyInvalid(name, 'the key contains NUL or another control character.');
+  // UTF-8 has no form for an unpaired surrogate: written as U+FFFD, it would name another key's file.
+  if (hasLoneSurrogate(key)) throw Errors.objectKeyInvalid(name, 'the key contains an unpaired UTF-16 surrogate (not valid Unicode).');
   if (key.includes('\\')) throw Errors.objectKeyInvalid(name, `"${key}" contains a backslash.`);
   if (key.startsWith('/')) throw Errors.objectKeyInvalid(name, `"${key}" starts with "/"; keys are relative to the bucket.`);
   if (key.endsWith('/')) throw Errors.objectKeyInvalid(name, `"${key}" ends with "/", which names a folder, not an object.`);
   if (key.split('/').some((seg) => seg === '..' || seg === '.')) {
     throw Errors.objectKeyInvalid(name, `"${key}" contains a "." or ".." path segment.`);
   }
+}
+
+export function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }

@@ -4,6 +4,9 @@
  * so a misconfigured function fails at cold start with one readable message instead of on the
  * first request.
  */
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/http/server-limits';
+import { DEFAULT_MIN_FREE_BYTES } from '../adapters/storage/fs-object-storage';
+import { DEFAULT_JOB_OUTPUT_BUDGET_BYTES } from '../service/output-writer';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -43,6 +46,14 @@ class Reader {
     return Number(raw);
   }
 
+  /** A comma-separated list; every item must match. */
+  list(name: string, re: RegExp, what: string): string[] {
+    const items = (this.optional(name) ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const bad = items.filter((x) => !re.test(x));
+    if (bad.length) this.problems.push(`${name} must list ${what}, got "${bad.join('", "')}"`);
+    return items.filter((x) => re.test(x));
+  }
+
   matching(name: string, value: string | undefined, re: RegExp, what: string): void {
     if (value !== undefined && value !== '' && !re.test(value)) this.problems.push(`${name} must be ${what}, got "${value}"`);
   }
@@ -62,8 +73,21 @@ export interface LocalConfig {
   readonly accessKeySecret?: string;
   readonly syncTimeoutMs?: number;
   readonly workerConcurrency?: number;
+  /** Extra `Host` values served (SNAPSHOT_ALLOWED_HOSTS, comma-separated `name:port`). */
+  readonly allowedHosts: string[];
+  /** Web origins that may read `/oss/` files (SNAPSHOT_CORS_ORIGINS, comma-separated). */
+  readonly corsOrigins: string[];
+  /** SNAPSHOT_MAX_CONNECTIONS, per server. */
+  readonly maxConnections: number;
+  /** SNAPSHOT_REQUEST_TIMEOUT_MS: time for a request to arrive whole. */
+  readonly requestTimeoutMs: number;
+  /** SNAPSHOT_JOB_OUTPUT_MB, in bytes. */
+  readonly jobOutputBudgetBytes: number;
+  /** SNAPSHOT_MIN_FREE_MB, in bytes. */
+  readonly minFreeBytes: number;
 }
 
+const MIB = 1024 * 1024;
 export const DEFAULT_LOCAL_PORT = 8080;
 export const DEFAULT_REGION = 'cn-hangzhou';
 export const DEFAULT_DATA_DIR = './.snapshot-data';
@@ -86,6 +110,12 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     accessKeySecret,
     syncTimeoutMs: r.optional('SNAPSHOT_SYNC_TIMEOUT_MS') === undefined ? undefined : r.int('SNAPSHOT_SYNC_TIMEOUT_MS', 5000, 100, 600000),
     workerConcurrency: r.optional('SNAPSHOT_WORKER_CONCURRENCY') === undefined ? undefined : r.int('SNAPSHOT_WORKER_CONCURRENCY', 2, 1, 64),
+    allowedHosts: r.list('SNAPSHOT_ALLOWED_HOSTS', /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'host:port names like mybox.lan:8080'),
+    corsOrigins: r.list('SNAPSHOT_CORS_ORIGINS', /^https?:\/\/[^/\s]+$/, 'origins like http://127.0.0.1:3000 (scheme, host, port; no path)'),
+    maxConnections: r.int('SNAPSHOT_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 4, 100_000),
+    requestTimeoutMs: r.int('SNAPSHOT_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+    jobOutputBudgetBytes: r.int('SNAPSHOT_JOB_OUTPUT_MB', DEFAULT_JOB_OUTPUT_BUDGET_BYTES / MIB, 1, 1_000_000) * MIB,
+    minFreeBytes: r.int('SNAPSHOT_MIN_FREE_MB', DEFAULT_MIN_FREE_BYTES / MIB, 0, 1_000_000) * MIB,
   };
   r.done();
   return cfg;

@@ -8,6 +8,7 @@
 import { readLocalConfig, ConfigError } from './config';
 import { describeConsole, readConsoleEnv } from '../local/console/console-options';
 import { startLocalService } from './local-server';
+import { startupBanner } from './startup-banner';
 
 async function main(): Promise<void> {
   const cfg = readLocalConfig();
@@ -21,26 +22,15 @@ async function main(): Promise<void> {
     accessKeySecret: cfg.accessKeySecret,
     syncTimeoutMs: cfg.syncTimeoutMs,
     workerConcurrency: cfg.workerConcurrency,
+    allowedHosts: cfg.allowedHosts,
+    corsOrigins: cfg.corsOrigins,
+    httpLimits: { maxConnections: cfg.maxConnections, requestTimeoutMs: cfg.requestTimeoutMs },
+    jobOutputBudgetBytes: cfg.jobOutputBudgetBytes,
+    minFreeBytes: cfg.minFreeBytes,
     seedSample: true,
     console: consoleOptions,
   });
-  process.stdout.write(
-    [
-      `MPS snapshot endpoint listening on ${svc.endpoint} (region ${svc.region})`,
-      `  AccessKeyId      ${svc.accessKeyId}`,
-      `  AccessKeySecret  ${svc.accessKeySecret}`,
-      `  PipelineId       ${svc.pipelineId}`,
-      `  input bucket     ${svc.inputBucket} -> ${svc.bucketDir(svc.inputBucket)} (sample: sample/sample.mp4)`,
-      `  output bucket    ${svc.outputBucket} -> ${svc.bucketDir(svc.outputBucket)}`,
-      `  notifications    MNS endpoint ${svc.mnsEndpoint}, account ${svc.accountId}, queue ${svc.notificationQueue}`,
-      svc.resumedJobs ? `  resumed ${svc.resumedJobs} unfinished job(s)` : '',
-      `  console          ${describeConsole(svc.endpoint, svc.host, consoleOptions)}`,
-      `Everything above is in ${svc.dataDir}/local.json`,
-      '',
-    ]
-      .filter((l) => l !== '')
-      .join('\n') + '\n',
-  );
+  process.stdout.write(startupBanner(svc, { terminal: process.stdout.isTTY === true, console: describeConsole(svc.endpoint, svc.host, consoleOptions) }));
 
   let stopping = false;
   const stop = (signal: string) => {

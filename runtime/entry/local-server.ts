@@ -10,15 +10,21 @@
  *
  * Two HTTP servers: the MPS API on `port`, and an MNS protocol server on `mnsPort` so the
  * official `@alicloud/mns` client can read the notifications.
+ *
+ * Both answer only requests whose `Host` is one of their own loopback names (see
+ * adapters/http/allowed-hosts), so web pages cannot use them, and both bound connections and the
+ * time to receive a request (adapters/http/server-limits); docs/local.md lists every limit.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InProcessDispatcher } from '../adapters/dispatch/in-process-dispatcher';
 import { writeFileAtomic } from '../adapters/fs-atomic';
+import { allowedHostsFor, isAllowedHost } from '../adapters/http/allowed-hosts';
+import { createLimitedServer, type HttpServerLimits } from '../adapters/http/server-limits';
 import { FsJobStore } from '../adapters/job-store/fs-job-store';
 import { LocalMessageService } from '../adapters/notify/local-message-service';
 import { LocalNotifier } from '../adapters/notify/local-notifier';
@@ -29,7 +35,7 @@ import { FsObjectStorage } from '../adapters/storage/fs-object-storage';
 import { systemClock } from '../adapters/system-clock';
 import { createApiHandler } from '../api/api-handler';
 import { staticCredentials } from '../api/credentials';
-import { answerClientError, MAX_HEADER_BYTES, readApiRequest, writeApiResponse } from '../api/node-http';
+import { answerClientError, ClientAbortedError, MAX_HEADER_BYTES, readApiRequest, writeApiResponse } from '../api/node-http';
 import { renderError } from '../api/render-error';
 import { createFfmpegCapture } from '../capture/index';
 import { createLocalConsole } from '../local/console/console-routes';
@@ -70,6 +76,21 @@ export interface LocalServiceOptions {
   readonly seedSample?: boolean;
   /** Let running async jobs finish on close for at most this long; the rest resume at next start. @default 10000 */
   readonly closeGraceMs?: number;
+  /**
+   * `Host` values served besides the listening host and the loopback names with the port (e.g.
+   * `mybox.lan:8080` when listening on 0.0.0.0). Checked as given by both servers: list each
+   * server's `name:port` (the MNS server's port too).
+   * @default none
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Web origins whose pages may read `/oss/` files (CORS). @default none */
+  readonly corsOrigins?: readonly string[];
+  /** Connection and request-time limits of both servers. @default see HttpServerLimits */
+  readonly httpLimits?: Omit<HttpServerLimits, 'maxHeaderBytes'>;
+  /** Bytes one job may write. @default 256 MiB */
+  readonly jobOutputBudgetBytes?: number;
+  /** Free space kept on the data dir's disk: bucket writes that would leave less are refused. @default 256 MiB */
+  readonly minFreeBytes?: number;
   readonly log?: ServiceLog;
   /** The browser console at `/console/` (docs/console.md). @default served on loopback addresses only */
   readonly console?: ConsoleOptions;
@@ -165,9 +186,11 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   await saveState(stateFile, state);
 
   // Listen first: the public URLs of outputs (notifications' LastUrl) need the real port.
-  const apiServer = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES });
-  const mnsServer = http.createServer();
+  const apiServer = createLimitedServer({ ...opts.httpLimits, maxHeaderBytes: MAX_HEADER_BYTES });
+  const mnsServer = createLimitedServer(opts.httpLimits);
   let hostId = host;
+  /** Set once the port is known; until then (and until handleApi is set) requests are answered "starting". */
+  let apiHosts: string[] | undefined;
   /** Answers outside the API handler (starting, or the handler itself broke), still in the MPS envelope. */
   const answer = (res: http.ServerResponse, error: SnapshotError, headers: Record<string, string> = {}) => {
     const r = renderError(error, { requestId: randomIds.requestId(), hostId, format: 'json' });
@@ -176,15 +199,23 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
   let handleApi: http.RequestListener | undefined;
   let handleMns: http.RequestListener | undefined;
   const notReady: http.RequestListener = (_req, res) => answer(res, Errors.serviceUnavailable('the service is starting.'), { 'retry-after': '1' });
-  apiServer.on('request', (req, res) => (handleApi ?? notReady)(req, res));
+  // The Host check comes first, for every route of this server (the API, /oss/, and any added later).
+  apiServer.on('request', (req, res) => {
+    if (apiHosts && !isAllowedHost(req.headers.host, apiHosts)) {
+      answer(res, Errors.hostNotAllowed(String(req.headers.host ?? ''), apiHosts[0]));
+      return;
+    }
+    (handleApi ?? notReady)(req, res);
+  });
   apiServer.on('clientError', (err: Error, socket) => answerClientError(err, socket, { hostId, requestId: randomIds.requestId }));
   mnsServer.on('request', (req, res) => (handleMns ?? notReady)(req, res));
   try {
     const port = await listen(apiServer, opts.port ?? 8080, host);
+    apiHosts = allowedHostsFor(host, port, opts.allowedHosts);
     const mnsPort = await listen(mnsServer, opts.mnsPort ?? (opts.port ? port + 1 : 0), host);
     const endpoint = `http://${host}:${port}`;
 
-    const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss` });
+    const storage = new FsObjectStorage({ rootDir: path.join(dataDir, 'buckets'), publicBaseUrl: `${endpoint}/oss`, minFreeBytes: opts.minFreeBytes });
     await storage.createBucket(DEFAULT_INPUT_BUCKET);
     await storage.createBucket(DEFAULT_OUTPUT_BUCKET);
     // Everything the adapters report goes to the one service log (and from there to the terminal).
@@ -212,6 +243,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       ids: randomIds,
       region,
       syncTimeoutMs: opts.syncTimeoutMs,
+      outputBudgetBytes: opts.jobOutputBudgetBytes,
       log,
     });
 
@@ -221,7 +253,13 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       await saveState(stateFile, state);
     }
 
-    const mns = new MnsProtocolServer({ messages, credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }], accountId: state.accountId });
+    const mns = new MnsProtocolServer({
+      messages,
+      credentials: [{ accessKeyId: state.accessKeyId, accessKeySecret: state.accessKeySecret }],
+      accountId: state.accountId,
+      allowedHosts: allowedHostsFor(host, mnsPort, opts.allowedHosts),
+      logError: (message, cause) => log('mns.internal-error', { message, error: describeError(cause) }),
+    });
     hostId = `${host}:${port}`;
     const api = createApiHandler({
       service,
@@ -238,9 +276,14 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       void (async () => {
         try {
           if (await serveConsole(req, res)) return;
-          if (await serveBucketFile(req, res, storage)) return;
+          if (await serveBucketFile(req, res, storage, { corsOrigins: opts.corsOrigins })) return;
           writeApiResponse(res, await api(await readApiRequest(req)));
         } catch (e) {
+          if (e instanceof ClientAbortedError) {
+            // Routine (a client timed out or was stopped): one line, no stack.
+            log('http.client-aborted', { method: req.method, path: (req.url ?? '').split('?')[0].slice(0, 100) });
+            return;
+          }
           log('http.failed', { error: describeError(e) });
           if (!res.headersSent) answer(res, Errors.internal());
           else res.end();

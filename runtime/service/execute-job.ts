@@ -19,7 +19,7 @@ export interface ExecutionResult {
   readonly error?: SnapshotError;
 }
 
-export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'capture' | 'notifier' | 'pipelines'> & {
+export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'capture' | 'notifier' | 'pipelines' | 'outputBudgetBytes'> & {
   readonly random: () => number;
   readonly log: ServiceLog;
 };
@@ -36,7 +36,7 @@ export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, sign
   const { jobs, log } = deps;
   let job = await jobs.update(submitted.state === 'Snapshoting' ? submitted : startJob(submitted));
 
-  const writer = new OutputWriter(deps.storage, signal);
+  const writer = new OutputWriter(deps.storage, signal, deps.outputBudgetBytes);
   let error: SnapshotError | undefined;
   let imageKeys: string[] = [];
   try {

@@ -19,6 +19,8 @@ export interface SnapshotServiceDeps {
    * @default 5000
    */
   readonly syncTimeoutMs?: number;
+  /** Bytes one job may write; past it the job fails with PermissionDenied.ResourceQuotaExceed. @default DEFAULT_JOB_OUTPUT_BUDGET_BYTES (256 MiB) */
+  readonly outputBudgetBytes?: number;
   /** For `Color=random` sprite backgrounds. @default Math.random */
   readonly random?: () => number;
   readonly log?: ServiceLog;

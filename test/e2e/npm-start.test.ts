@@ -62,6 +62,10 @@ test('npm start: local.json, the seeded sample, one SDK call, clean exit on SIGT
     expect(info.notifications.queue).toBe('snapshot-notifications-queue');
     expect(stdout).toContain(info.endpoint);
     expect(stdout).toContain(info.accessKeyId);
+    // stdout is a pipe here, as in a captured log: the secret stays in local.json, readable by its owner only.
+    expect(stdout).not.toContain(info.accessKeySecret);
+    expect(stdout).toContain('local.json');
+    expect((await fs.stat(path.join(dataDir, 'local.json'))).mode & 0o777).toBe(0o600);
 
     const svc = {
       endpoint: info.endpoint,

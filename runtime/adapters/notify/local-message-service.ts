@@ -191,7 +191,7 @@ export class LocalMessageService {
   async createTopic(name: string): Promise<void> {
     this.checkName('topic', name);
     await this.ready();
-    if (this.topics.topics[name]) return;
+    if (this.topicNamed(name)) return;
     this.topics.topics[name] = { subscriptions: {} };
     await this.saveTopics();
   }
@@ -206,6 +206,14 @@ export class LocalMessageService {
     await this.saveTopics();
   }
 
+  /**
+   * Own entries only: topic names are client input, and `constructor` or `toString` must not
+   * find what every object inherits.
+   */
+  private topicNamed(name: string): TopicsFile['topics'][string] | undefined {
+    return Object.prototype.hasOwnProperty.call(this.topics.topics, name) ? this.topics.topics[name] : undefined;
+  }
+
   async queueExists(name: string): Promise<boolean> {
     await this.ready();
     return this.queues.has(name);
@@ -213,7 +221,7 @@ export class LocalMessageService {
 
   async topicExists(name: string): Promise<boolean> {
     await this.ready();
-    return Boolean(this.topics.topics[name]);
+    return this.topicNamed(name) !== undefined;
   }
 
   private async queueNamed(name: string): Promise<Queue> {
@@ -245,7 +253,7 @@ export class LocalMessageService {
   async publish(topicName: string, body: string): Promise<SentMessage> {
     if (this.closed) throw MnsErrors.unavailable('the local message service is closed');
     await this.ready();
-    const topic = this.topics.topics[topicName];
+    const topic = this.topicNamed(topicName);
     if (!topic) throw MnsErrors.topicNotExist(topicName);
     const messageId = newMessageId();
     const bodyMd5 = md5Hex(body);

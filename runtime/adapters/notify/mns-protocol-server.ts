@@ -5,11 +5,15 @@
  *
  * Implemented: CreateQueue, CreateTopic, Subscribe (queue endpoints), SendMessage,
  * ReceiveMessage (with long polling), BatchReceiveMessage, DeleteMessage, PublishMessage.
- * Every request must carry a valid `Authorization: MNS <AccessKeyId>:<Signature>` header.
+ * Every request must carry a valid `Authorization: MNS <AccessKeyId>:<Signature>` header, and,
+ * when `allowedHosts` is set (always with `start()`), a `Host` among them, so web pages cannot
+ * reach it. Failures that are not MNS errors are logged and answered without their text.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowedHostsFor, isAllowedHost } from '../http/allowed-hosts';
+import { createLimitedServer, type HttpServerLimits } from '../http/server-limits';
 import type { LocalMessageService, NotifyContentFormat, ReceivedMessage } from './local-message-service';
 import { MnsError, MnsErrors, isMnsError } from './mns-errors';
 import { elementText, renderXml, renderXmlList, rootElement } from './mns-xml';
@@ -34,6 +38,15 @@ export interface MnsProtocolServerOptions {
   readonly maxClockSkewMs?: number;
   /** Largest request body accepted. @default 256 KiB */
   readonly maxBodyBytes?: number;
+  /**
+   * `Host` header values served (`127.0.0.1:<port>`); others get AccessDenied.
+   * @default with `start()`: the loopback names with its port; with `handler()`: any
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Connection limits of the server `start()` makes. @default see HttpServerLimits */
+  readonly httpLimits?: HttpServerLimits;
+  /** Where failures that are not MNS errors go. @default console.error */
+  readonly logError?: (message: string, cause: unknown) => void;
 }
 
 interface MnsRequest {
@@ -56,22 +69,27 @@ interface MnsReply {
 export class MnsProtocolServer {
   private server?: http.Server;
   private readonly stopping = new AbortController();
+  private allowedHosts?: readonly string[];
 
   /** Use `handler()` to mount it on your own HTTP server, or `MnsProtocolServer.start()` to listen. */
-  constructor(private readonly options: MnsProtocolServerOptions) {}
+  constructor(private readonly options: MnsProtocolServerOptions) {
+    this.allowedHosts = options.allowedHosts;
+  }
 
   /** Creates the protocol server and listens on `host:port` (127.0.0.1 and a free port by default). */
   static async start(options: MnsProtocolServerOptions): Promise<MnsProtocolServer> {
     const instance = new MnsProtocolServer(options);
-    const server = http.createServer(instance.handler());
+    const server = createLimitedServer(options.httpLimits, instance.handler());
+    const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.listen(options.port ?? 0, host, () => {
         server.off('error', reject);
         resolve();
       });
     });
     instance.server = server;
+    instance.allowedHosts ??= allowedHostsFor(host, instance.port);
     return instance;
   }
 
@@ -116,9 +134,12 @@ export class MnsProtocolServer {
     this.stopping.signal.addEventListener('abort', onStop);
     let reply: MnsReply;
     try {
+      if (this.allowedHosts && !isAllowedHost(req.headers.host, this.allowedHosts)) {
+        throw MnsErrors.accessDenied(`the Host header "${String(req.headers.host ?? '').slice(0, 100)}" is not an address of this server`);
+      }
       const body = await readBody(req, this.options.maxBodyBytes ?? 256 * 1024);
       const resource = req.url ?? '/';
-      const url = new URL(resource, 'http://mns.local');
+      const url = parseUrl(resource);
       const request: MnsRequest = {
         method: (req.method ?? 'GET').toUpperCase(),
         resource,
@@ -131,7 +152,7 @@ export class MnsProtocolServer {
       this.authenticate(request, body);
       reply = await this.route(request, `http://${String(req.headers.host ?? 'localhost')}`);
     } catch (err) {
-      const e = isMnsError(err) ? err : MnsErrors.unavailable((err as Error).message);
+      const e = isMnsError(err) ? err : this.unexpected(err, requestId);
       reply = {
         status: e.httpStatus,
         body: renderXml('Error', { Code: e.code, Message: e.message, RequestId: requestId, HostId: String(req.headers.host ?? 'localhost') }),
@@ -147,6 +168,13 @@ export class MnsProtocolServer {
       ...reply.headers,
     });
     res.end(reply.body);
+  }
+
+  /** Internal texts (a TypeError, a file system error) say nothing useful to a client: log them. */
+  private unexpected(err: unknown, requestId: string): MnsError {
+    const log = this.options.logError ?? ((message: string, cause: unknown) => console.error(message, cause));
+    log(`[mns] request ${requestId} failed unexpectedly`, err);
+    return MnsErrors.unavailable(`internal error (request ${requestId})`);
   }
 
   /** MNS signature: base64(HMAC-SHA1(secret, VERB\nContent-MD5\nContent-Type\nDate\n<x-mns-* headers><resource>)). */
@@ -182,7 +210,7 @@ export class MnsProtocolServer {
 
   private async route(req: MnsRequest, base: string): Promise<MnsReply> {
     const messages = this.options.messages;
-    const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = req.path.split('/').filter(Boolean).map(decodePathPart);
     const [kind, name, sub, subName] = parts;
     if (kind === 'queues' && name && parts.length === 2 && req.method === 'PUT') {
       const existed = await messages.queueExists(name);
@@ -281,6 +309,22 @@ function parseMessage(xml: string): { body: string; delaySeconds?: number; prior
   };
 }
 
+function parseUrl(resource: string): URL {
+  try {
+    return new URL(resource, 'http://mns.local');
+  } catch {
+    throw MnsErrors.invalidArgument('the request URL is not valid');
+  }
+}
+
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw MnsErrors.invalidArgument(`the path part "${part.slice(0, 100)}" is not valid percent-encoded UTF-8`);
+  }
+}
+
 function intParam(value: string | null, name: string, min: number, max: number): number | undefined {
   if (value === null || value === '') return undefined;
   const n = Number(value);
@@ -302,7 +346,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // The client hung up: there is no one to answer, and nothing went wrong here.
+    req.on('error', () => reject(MnsErrors.invalidArgument('the client aborted the request')));
   });
 }
 

@@ -3,6 +3,7 @@
  * `http://mns.aliyuncs.com/doc/v1/` namespace. Requests carry one level of simple elements, so a
  * full XML parser is not needed (and none is a direct dependency).
  */
+import { MnsErrors } from './mns-errors';
 export const MNS_XMLNS = 'http://mns.aliyuncs.com/doc/v1/';
 
 export function escapeXml(text: string): string {
@@ -22,8 +23,12 @@ function unescapeXml(text: string): string {
         return '"';
       case 'apos':
         return "'";
-      default:
-        return String.fromCodePoint(entity.startsWith('#x') ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
+      default: {
+        const code = entity.startsWith('#x') ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+        // XML allows characters only: no surrogate halves, nothing past U+10FFFF.
+        if (!(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) throw MnsErrors.malformedXml(`"&${entity.slice(0, 20)};" is not a character reference`);
+        return String.fromCodePoint(code);
+      }
     }
   });
 }
