@@ -32,7 +32,10 @@ function readmeApp(): string {
   return code[1];
 }
 
-/** The compiler settings \`cdktf init --template typescript\` writes (CommonJS, classic module resolution). */
+/**
+ * Close to what `cdktf init --template typescript` writes, but with skipLibCheck off and no Node
+ * types: the package's own declarations are checked too, and may need neither esbuild nor @types/node.
+ */
 const TSCONFIG = {
   compilerOptions: {
     alwaysStrict: true,
@@ -54,10 +57,15 @@ interface Flavor {
   /** How README has the consumer install `cdktf`. */
   readonly install: string;
   readonly version: string;
+  /**
+   * How TypeScript finds the package's types: classic resolution (what `cdktf init` sets up)
+   * reads `typesVersions`, Node16 resolution reads the `exports` map; one consumer each.
+   */
+  readonly resolution: Record<string, string>;
 }
 const FLAVORS: Flavor[] = [
-  { name: 'cdktf', install: 'cdktf@0.21.0', version: '0.21.0' },
-  { name: 'cdktn', install: 'cdktf@npm:cdktn@0.24.0', version: '0.24.0' },
+  { name: 'cdktf', install: 'cdktf@0.21.0', version: '0.21.0', resolution: { module: 'CommonJS' } },
+  { name: 'cdktn', install: 'cdktf@npm:cdktn@0.24.0', version: '0.24.0', resolution: { module: 'Node16', moduleResolution: 'Node16' } },
 ];
 
 interface Consumer {
@@ -81,7 +89,8 @@ async function makeConsumer(flavor: Flavor, tarball: string, base: string, regis
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `platform-${flavor.name}`, version: '1.0.0', private: true }, null, 2));
   fs.writeFileSync(path.join(dir, 'main.ts'), readmeApp());
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+  const tsconfig = { ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, ...flavor.resolution } };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
 
   const env: NodeJS.ProcessEnv = { ...NPM_ENV, npm_config_offline: 'false', npm_config_registry: registry.url, npm_config_cache: path.join(base, `npm-cache-${flavor.name}`) };
   delete env.NODE_PATH;
@@ -184,7 +193,9 @@ describe('the npm package in a platform stack of its own', () => {
       `npm pack ${tarball.built ? 'built' : 'reused'} ${path.basename(tarball.file)} (and the peers) in ${packSeconds.toFixed(1)} s; ` +
         FLAVORS.map((f) => `${f.name} consumer: install, tsc, synth ${consumers[f.name].seconds.map((x) => x.toFixed(1)).join(' / ')} s`).join('; '),
     );
-  }, 240000);
+    // Idle, a fresh clone needs about half a minute here (the build and packing the peers are cached
+    // in the temp folder after that); the bound is for a machine shared with much else.
+  }, 600000);
   afterAll(async () => {
     await registry?.close();
     fs.rmSync(base, { recursive: true, force: true });
@@ -282,5 +293,5 @@ describe('the npm package in a platform stack of its own', () => {
     const again = { ...c, outdir: path.join(c.dir, 'cdktf.out.again') };
     await run(process.execPath, ['main.js'], { cwd: c.dir, env: { ...process.env, CDKTF_OUTDIR: again.outdir } });
     expect(fs.readFileSync(codeZip(again, 'media-dev')).equals(fs.readFileSync(codeZip(c, 'media-dev')))).toBe(true);
-  });
+  }, 120000);
 });
