@@ -9,6 +9,6 @@ export { SnapshotMessaging } from './messaging';
 export type { SnapshotMessagingProps } from './messaging';
 export { SnapshotCompute, SnapshotLogs, defaultLayerArns, RUNTIME, RUNTIME_PORT, NODE_BINARY } from './compute';
 export type { SnapshotComputeProps, SnapshotLogsProps, FunctionSizing } from './compute';
-export { RuntimeBundle, bundleRuntime, defaultEntry } from './runtime-bundle';
+export { RuntimeBundle, bundleRuntime, defaultEntry, defaultCodeDirectory, SHIPPED_CODE_DIRECTORY } from './runtime-bundle';
 export type { RuntimeBundleProps } from './runtime-bundle';
 export { derivePipelineId, ossBucketNameProblem } from './naming';

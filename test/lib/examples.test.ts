@@ -4,13 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
-const shared = path.resolve(root, '..', 'shared');
+const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 describe('examples', () => {
   let outdir: string;
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-synth-'));
-    execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'examples', 'main.ts')], {
+    execFileSync(process.execPath, [tsx, path.join(root, 'examples', 'main.ts')], {
       cwd: root,
       env: { ...process.env, CDKTF_OUTDIR: outdir },
       stdio: 'pipe',
@@ -49,9 +49,10 @@ describe('examples', () => {
     expect(policies).toContainEqual(['mns:ReceiveMessage', 'mns:DeleteMessage', 'mns:ChangeMessageVisibility']);
   });
 
-  test('the synthesized Terraform validates against the aliyun/alicloud 1.283.0 schema with 0 problems', () => {
-    const run = spawnSync(process.execPath, [path.join(shared, 'tools', 'validate-tf-json.mjs'), path.join(shared, 'provider', 'alicloud-1.283.0.full.json'), outdir], { encoding: 'utf8' });
-    expect(run.stdout + run.stderr).toMatch(/2 file\(s\), \d+ resource\(s\), 0 problem\(s\)/);
+  test('every environment passes the check against the aliyun/alicloud 1.283.0 schema in provider-schema/ with 0 problems (npm run check:stacks)', () => {
+    const run = spawnSync(process.execPath, [tsx, path.join(root, 'scripts', 'check-stack-schema.ts')], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^2 stack\(s\), \d+ resource\(s\), \d+ data source\(s\), 0 problem\(s\) against alicloud-1\.283\.0\.json\n$/);
     expect(run.status).toBe(0);
   });
 });
