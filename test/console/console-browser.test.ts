@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ffmpegPath } from '../../runtime/capture/ffmpeg-binaries';
-import { oss, submit, waitForFinal } from '../e2e/e2e-helpers';
+import { oss, submit, waitForFinal, type WireJob } from '../e2e/e2e-helpers';
 import { mtsClient } from '../support/clients';
 import { launchChromium } from '../support/chromium';
 import { withLocalService } from '../support/local-service';
@@ -28,6 +28,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** A failed job shows its code and message in the test's output. */
+const expectSuccess = (job: WireJob) =>
+  expect({ State: job.State, Code: job.Code, Message: job.Message }).toEqual({ State: 'Success', Code: undefined, Message: undefined });
 const consoleUrl = (hash: string) => `${local.svc.endpoint}/console/#${hash}`;
 const input = () => JSON.stringify(oss(local.svc, local.svc.inputBucket, INPUT));
 const output = (object: string) => oss(local.svc, local.svc.outputBucket, object);
@@ -70,7 +73,7 @@ test('a job page shows its images, decoded at the size the job wrote them', asyn
     Input: input(),
     SnapshotConfig: JSON.stringify({ OutputFile: output('images/{Count}.jpg'), Time: '0', Interval: '1', Num: '3', Width: '96' }),
   });
-  expect(await waitForFinal(local.svc, job.Id)).toMatchObject({ State: 'Success' });
+  expectSuccess(await waitForFinal(local.svc, job.Id));
   await page.goto(consoleUrl(`/job/${job.Id}`));
   const images = page.locator('.images img');
   await images.first().waitFor();
@@ -123,7 +126,7 @@ test('the thumbnail-track preview shows, at the hovered time, the sprite region 
       Format: 'vtt', SubOut: { IsSptFrag: 'true' },
     }),
   });
-  expect(await waitForFinal(local.svc, job.Id)).toMatchObject({ State: 'Success' });
+  expectSuccess(await waitForFinal(local.svc, job.Id));
   await page.goto(consoleUrl(`/job/${job.Id}`));
   await page.waitForFunction(() => {
     const v = document.querySelector('.vtt video') as HTMLVideoElement | null;
@@ -178,7 +181,7 @@ test('the config editor shows the error the API answers, before submitting', asy
   await page.locator('#try-submit').click();
   await page.waitForURL(/#\/job\/[0-9a-f]{32}$/);
   const id = page.url().split('/').pop()!;
-  expect(await waitForFinal(local.svc, id)).toMatchObject({ State: 'Success' });
+  expectSuccess(await waitForFinal(local.svc, id));
 });
 
 test('uploading a file puts it in the input bucket', async () => {
