@@ -133,22 +133,36 @@ const KINDS = ['state', 'pipeline', 'time range', 'pipeline+state+range', 'none'
 /** Runs in a fresh process: opens the store and measures. */
 async function child(phase: string, count: number): Promise<void> {
   const loadBefore = load();
+  const rssBeforeMb = rssMb();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const store = await FsJobStore.open(JOBS_DIR, { recordCacheSize: phase === 'indexed-nocache' ? 0 : undefined });
   const openMs = performance.now() - t0;
-  const result: Record<string, unknown> = { phase, openMs: Math.round(openMs), recordReadsAtOpen: store.stats.recordReads, rssAfterOpenMb: rssMb(), loadBefore };
+  // CPU time varies much less with the machine's load than wall time does.
+  const cpu = process.cpuUsage(cpu0);
+  const result: Record<string, unknown> = {
+    phase,
+    openMs: Math.round(openMs),
+    openCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    recordReadsAtOpen: store.stats.recordReads,
+    rssBeforeOpenMb: rssBeforeMb,
+    rssAfterOpenMb: rssMb(),
+    loadBefore,
+  };
   if (phase !== 'legacy') {
     const latency: Record<string, unknown> = {};
     for (const kind of KINDS) {
       const samples: number[] = [];
       const reads = store.stats.recordReads;
+      const cpuBefore = process.cpuUsage();
       for (const q of queries(kind, count)) {
         const t = performance.now();
         const page = await store.list(q);
         samples.push(performance.now() - t);
         if (page.jobs.length === 0) throw new Error(`no jobs for ${JSON.stringify(q)}`);
       }
-      latency[kind] = { ...summary(samples), recordReadsPerQuery: (store.stats.recordReads - reads) / count };
+      const used = process.cpuUsage(cpuBefore);
+      latency[kind] = { ...summary(samples), cpuMsPerQuery: Math.round((used.user + used.system) / count) / 1000, recordReadsPerQuery: (store.stats.recordReads - reads) / count };
     }
     result.latencyMs = latency;
     result.rssMb = rssMb();

@@ -96,7 +96,7 @@ export class FsJobStore implements JobStore {
       this.warn(`job store: rebuilding the index from the records: ${err.message}`);
     }
     if (!replay) {
-      this.index = JobIndex.build(await this.readAllRecords());
+      this.index = JobIndex.build(new Map((await this.readAllRecords()).map((e) => [e.id, e])));
       this.log = new IndexLogWriter(file, 0);
       await this.compact();
       return;
@@ -109,7 +109,7 @@ export class FsJobStore implements JobStore {
       else replay.entries.delete(id);
       await fs.rm(tempPathFor(this.recordPath(id), String(intended.revision)), { force: true });
     }
-    this.index = JobIndex.build(replay.entries.values());
+    this.index = JobIndex.build(replay.entries);
     this.log = new IndexLogWriter(file, replay.lines);
     if (replay.unconfirmed.size > 0 || replay.torn || this.shouldCompact()) await this.compact();
   }

@@ -84,18 +84,22 @@ export interface IndexPage {
 }
 
 export class JobIndex {
-  private readonly byId = new Map<string, IndexEntry>();
   private readonly all: IndexEntry[] = [];
   private readonly byState = new Map<JobState, IndexEntry[]>();
   private readonly byPipeline = new Map<string, IndexEntry[]>();
   /** Final jobs whose announcement is owed: few, so a set is enough. */
   private readonly owed = new Set<IndexEntry>();
 
-  /** Builds the lists in one pass and one sort each (nearly free when the input is in order). */
-  static build(entries: Iterable<IndexEntry>): JobIndex {
-    const index = new JobIndex();
-    for (const e of entries) {
-      index.byId.set(e.id, e);
+  /**
+   * Builds the lists in one pass and one sort each (nearly free when the input is in order).
+   * Takes the map over (no copy: at 100,000 jobs, building a second one is a good part of the
+   * start-up time).
+   */
+  constructor(private readonly byId = new Map<string, IndexEntry>()) {}
+
+  static build(byId: Map<string, IndexEntry>): JobIndex {
+    const index = new JobIndex(byId);
+    for (const e of byId.values()) {
       index.all.push(e);
       listFor(index.byState, e.state).push(e);
       if (e.pipelineId !== undefined) listFor(index.byPipeline, e.pipelineId).push(e);
