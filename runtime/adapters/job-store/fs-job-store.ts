@@ -19,7 +19,7 @@ import type { SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
 import { isNotFound, isTempFile, tempPathFor, writeFileAtomic } from '../fs-atomic';
 import { IndexLogCorrupt, IndexLogWriter, INDEX_FILE, doneLine, entryLine, headerLine, readIndexLog } from './job-index-log';
-import { JobIndex, entryOf, type IndexEntry } from './job-index';
+import { JOB_STATES, JobIndex, entryOf, type IndexEntry } from './job-index';
 import { assertStorableId, nextRevision, parseJobRecord, unannouncedOldestFirst, unfinishedOldestFirst } from './job-query';
 import { RecordCache } from './record-cache';
 
@@ -147,6 +147,7 @@ export class FsJobStore implements JobStore {
     try {
       const job = parseJobRecord(text, file);
       if (job.id !== id) throw new Error(`${file} holds job "${job.id}", not the job its name says`);
+      if (!JOB_STATES.includes(job.state)) throw new Error(`${file} has an unknown state "${job.state}"`);
       return job;
     } catch (err) {
       this.warn(`job store: skipping unreadable record ${file}: ${(err as Error).message}`);
@@ -243,11 +244,13 @@ export class FsJobStore implements JobStore {
   private compact(): Promise<void> {
     this.compacting ??= this.log
       .rewrite(() => {
-        this.logDamaged = false;
         const lines = [headerLine()];
         for (const e of this.index.entries()) lines.push(entryLine('E', e));
         for (const e of this.inflight.values()) lines.push(entryLine('P', e));
         return lines;
+      })
+      .then(() => {
+        this.logDamaged = false;
       })
       .finally(() => {
         this.compacting = undefined;

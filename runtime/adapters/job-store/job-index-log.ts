@@ -61,6 +61,8 @@ export async function readIndexLog(file: string): Promise<Replay | undefined> {
   }
   const entries = new Map<string, IndexEntry>();
   const pending = new Map<string, number>();
+  // Many jobs share a few pipelines: one string each instead of one per job.
+  const pipelines = new Map<string, string>();
   let lines = 0;
   let torn = false;
   let start = 0;
@@ -73,7 +75,7 @@ export async function readIndexLog(file: string): Promise<Replay | undefined> {
       lines++;
       continue;
     }
-    const parsed = parseLine(line);
+    const parsed = parseLine(line, pipelines);
     if (!parsed) {
       // Appends are sequential, so only the last line can be cut off by a crash; anything else
       // means the file was damaged.
@@ -98,7 +100,7 @@ export async function readIndexLog(file: string): Promise<Replay | undefined> {
 
 type Parsed = { kind: 'E' | 'P'; entry: IndexEntry } | { kind: 'D'; id: string; revision: number };
 
-function parseLine(line: string): Parsed | undefined {
+function parseLine(line: string, pipelines: Map<string, string>): Parsed | undefined {
   let v: unknown;
   try {
     v = JSON.parse(line);
@@ -110,8 +112,13 @@ function parseLine(line: string): Parsed | undefined {
   if (v[0] !== 'E' && v[0] !== 'P') return undefined;
   const [kind, id, createdAtMs, state, revision, owed, pipelineId] = v as EntryLine;
   if (typeof createdAtMs !== 'number' || !JOB_STATES.includes(state) || typeof revision !== 'number' || (owed !== 0 && owed !== 1)) return undefined;
-  if (pipelineId !== undefined && typeof pipelineId !== 'string') return undefined;
-  return { kind, entry: { id, createdAtMs, state, pipelineId, revision, announcementOwed: owed === 1 } };
+  let shared: string | undefined;
+  if (pipelineId !== undefined) {
+    if (typeof pipelineId !== 'string') return undefined;
+    shared = pipelines.get(pipelineId);
+    if (shared === undefined) pipelines.set(pipelineId, (shared = pipelineId));
+  }
+  return { kind, entry: { id, createdAtMs, state, pipelineId: shared, revision, announcementOwed: owed === 1 } };
 }
 
 interface Deferred {
