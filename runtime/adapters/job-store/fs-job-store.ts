@@ -125,8 +125,13 @@ export class FsJobStore implements JobStore {
         ids.push(name.slice(0, -'.json'.length));
       }
     }
-    const jobs = await mapLimit(ids, READ_CONCURRENCY, (id) => this.readRecord(id));
-    return jobs.filter((j): j is SnapshotJob => j !== undefined).map(entryOf);
+    // Keep only the entries (not 100,000 whole records), with one string per pipeline.
+    const pipelines = new Map<string, string>();
+    const entries = await mapLimit(ids, READ_CONCURRENCY, async (id) => {
+      const job = await this.readRecord(id);
+      return job && entryOf(job, pipelines);
+    });
+    return entries.filter((e): e is IndexEntry => e !== undefined);
   }
 
   private recordPath(id: string): string {

@@ -17,7 +17,7 @@
 import { promises as fs } from 'node:fs';
 import type { JobState } from '../../core/model';
 import { writeFileAtomic } from '../fs-atomic';
-import { JOB_STATES, type IndexEntry } from './job-index';
+import { JOB_STATES, sharedString, type IndexEntry } from './job-index';
 
 export const INDEX_FILE = 'index.jsonl';
 const HEADER = JSON.stringify(['snapshot-job-index', 1]);
@@ -112,12 +112,8 @@ function parseLine(line: string, pipelines: Map<string, string>): Parsed | undef
   if (v[0] !== 'E' && v[0] !== 'P') return undefined;
   const [kind, id, createdAtMs, state, revision, owed, pipelineId] = v as EntryLine;
   if (typeof createdAtMs !== 'number' || !JOB_STATES.includes(state) || typeof revision !== 'number' || (owed !== 0 && owed !== 1)) return undefined;
-  let shared: string | undefined;
-  if (pipelineId !== undefined) {
-    if (typeof pipelineId !== 'string') return undefined;
-    shared = pipelines.get(pipelineId);
-    if (shared === undefined) pipelines.set(pipelineId, (shared = pipelineId));
-  }
+  if (pipelineId !== undefined && typeof pipelineId !== 'string') return undefined;
+  const shared = pipelineId === undefined ? undefined : sharedString(pipelines, pipelineId);
   return { kind, entry: { id, createdAtMs, state, pipelineId: shared, revision, announcementOwed: owed === 1 } };
 }
 

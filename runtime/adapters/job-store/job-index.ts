@@ -25,15 +25,24 @@ export interface IndexEntry {
   readonly announcementOwed: boolean;
 }
 
-export function entryOf(job: SnapshotJob): IndexEntry {
+/** `pipelines` (when given) hands out one string per pipeline id, shared by all its entries. */
+export function entryOf(job: SnapshotJob, pipelines?: Map<string, string>): IndexEntry {
+  const pipelineId = job.request?.pipelineId;
   return {
     id: job.id,
     createdAtMs: job.createdAtMs,
     state: job.state,
-    pipelineId: job.request?.pipelineId,
+    pipelineId: pipelines && pipelineId !== undefined ? sharedString(pipelines, pipelineId) : pipelineId,
     revision: job.revision ?? 0,
     announcementOwed: job.pendingAnnouncement !== undefined,
   };
+}
+
+export function sharedString(pool: Map<string, string>, s: string): string {
+  const shared = pool.get(s);
+  if (shared !== undefined) return shared;
+  pool.set(s, s);
+  return s;
 }
 
 /** Ascending (`createdAtMs`, id): the listing order reversed. */
