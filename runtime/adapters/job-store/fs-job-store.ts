@@ -2,8 +2,8 @@
  * Job records as one JSON file per job in a folder (`<dir>/<jobId>.json`), the source of truth,
  * found through a compact in-memory index (job-index.ts) that is kept durable as an append-only
  * log, `<dir>/index.jsonl` (job-index-log.ts). Opening replays the log instead of reading every
- * record, so the store is ready in about a second at 100,000 jobs; a query finds its page in the
- * index and reads only the page's records (the most recently used ones are kept in memory).
+ * record (0.7-1.1 CPU-seconds at 100,000 jobs, against 16 to read them all); a query finds its page
+ * in the index and reads only the page's records (the most recently used ones are kept in memory).
  *
  * Record writes are atomic, so a crash leaves either the old or the new record; the log's
  * intent/done lines tell the next start which few records to re-check. A folder without an index
