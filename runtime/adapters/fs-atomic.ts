@@ -10,13 +10,10 @@ import * as path from 'node:path';
 /** Temp files start with this, so listings can skip (and clean up) leftovers of a crash. */
 export const TEMP_PREFIX = '.tmp-';
 
-/**
- * `mode` applies to a file this creates (0o600 for files holding secrets). `tempSuffix` names the
- * temp file (`.tmp-<name>.<suffix>`) for a writer that wants to find its leftovers after a crash
- * without listing the folder; it must be unique among writes of `target` that can overlap.
- */
-export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o666, tempSuffix = randomBytes(6).toString('hex')): Promise<void> {
-  const temp = tempPathFor(target, tempSuffix);
+/** `mode` applies to a file this creates (0o600 for files holding secrets). */
+export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o666): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(target)}.${randomBytes(6).toString('hex')}`);
   const handle = await fs.open(temp, 'w', mode);
   try {
     await handle.writeFile(data);
@@ -31,10 +28,6 @@ export async function writeFileAtomic(target: string, data: Buffer | string, mod
     await fs.rm(temp, { force: true });
     throw err;
   }
-}
-
-export function tempPathFor(target: string, tempSuffix: string): string {
-  return path.join(path.dirname(target), `${TEMP_PREFIX}${path.basename(target)}.${tempSuffix}`);
 }
 
 export function isTempFile(name: string): boolean {

@@ -17,7 +17,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
-import { isNotFound, isTempFile, tempPathFor, writeFileAtomic } from '../fs-atomic';
+import { isNotFound, isTempFile, writeFileAtomic } from '../fs-atomic';
 import { IndexLogCorrupt, IndexLogWriter, INDEX_FILE, doneLine, entryLine, headerLine, readIndexLog } from './job-index-log';
 import { JOB_STATES, JobIndex, entryOf, type IndexEntry } from './job-index';
 import { assertStorableId, nextRevision, parseJobRecord, unannouncedOldestFirst, unfinishedOldestFirst } from './job-query';
@@ -103,28 +103,31 @@ export class FsJobStore implements JobStore {
     }
     // Writes that stopped between intent and done: their record decides.
     for (const id of replay.unconfirmed) {
-      const intended = replay.entries.get(id)!;
       const job = await this.readRecord(id);
       if (job) replay.entries.set(id, entryOf(job));
       else replay.entries.delete(id);
-      await fs.rm(tempPathFor(this.recordPath(id), String(intended.revision)), { force: true });
     }
+    // Such a write may have left its temp file; only then is the folder listed.
+    if (replay.unconfirmed.size > 0) await this.removeTempFiles(await fs.readdir(this.dir));
     this.index = JobIndex.build(replay.entries);
     this.log = new IndexLogWriter(file, replay.lines);
     if (replay.unconfirmed.size > 0 || replay.torn || this.shouldCompact()) await this.compact();
   }
 
+  /**
+   * Removes the temp files among `names` (left by a crash between write and rename; the record
+   * they were replacing is intact) and returns the other names. Only while loading, when nothing
+   * is being written.
+   */
+  private async removeTempFiles(names: string[]): Promise<string[]> {
+    for (const name of names) if (isTempFile(name)) await fs.rm(path.join(this.dir, name), { force: true });
+    return names.filter((name) => !isTempFile(name));
+  }
+
   /** Reads every record of a folder that has no (usable) index. */
   private async readAllRecords(): Promise<IndexEntry[]> {
-    const ids: string[] = [];
-    for (const name of await fs.readdir(this.dir)) {
-      if (isTempFile(name)) {
-        // Left by a crash between write and rename; the record it was replacing is intact.
-        await fs.rm(path.join(this.dir, name), { force: true });
-      } else if (name.endsWith('.json')) {
-        ids.push(name.slice(0, -'.json'.length));
-      }
-    }
+    const names = await this.removeTempFiles(await fs.readdir(this.dir));
+    const ids = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
     // Keep only the entries (not 100,000 whole records), with one string per pipeline.
     const pipelines = new Map<string, string>();
     const entries = await mapLimit(ids, READ_CONCURRENCY, async (id) => {
@@ -219,8 +222,7 @@ export class FsJobStore implements JobStore {
         throw err;
       }
       await this.betweenWriteSteps?.('intent-logged', job.id);
-      // The temp file is named by the revision, so the next start can remove a crash's leftover.
-      await writeFileAtomic(this.recordPath(job.id), text, undefined, String(entry.revision));
+      await writeFileAtomic(this.recordPath(job.id), text);
       await this.betweenWriteSteps?.('record-written', job.id);
     } finally {
       this.inflight.delete(job.id);

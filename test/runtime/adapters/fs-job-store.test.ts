@@ -147,7 +147,7 @@ describe('FsJobStore', () => {
       void store.update({ ...read, state: 'Success' });
       await crash.stopped(2);
       // The crash came while the record's temp file was half written.
-      await fs.writeFile(path.join(dir, `.tmp-${hexId(2)}.json.2`), '{"half');
+      await fs.writeFile(path.join(dir, `.tmp-${hexId(2)}.json.4f2a9c`), '{"half');
 
       const reopened = await FsJobStore.open(dir, { warn });
       expect(await reopened.get(hexId(1))).toBeUndefined();
