@@ -1,5 +1,5 @@
 /**
- * `npm run bench:store`: the job store of `npm start` at scale (issue 10 item 6). Builds a data
+ * `npx tsx bench/local-store-scale.ts`: the job store of `npm start` at scale (issue 10 item 6). Builds a data
  * folder of 100,000 job records once (cached in bench/.cache/local-store/), then measures, each in
  * a fresh process so memory and start-up are the store's own:
  *
