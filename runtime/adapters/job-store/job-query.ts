@@ -57,7 +57,7 @@ export function unannouncedOldestFirst(all: Iterable<SnapshotJob>): SnapshotJob[
  * The record a conditional write stores, or the conflict that refuses it: `create` expects no
  * stored record, `update` expects the stored revision to be the one the job was read as.
  */
-export function nextRevision(job: SnapshotJob, stored: SnapshotJob | undefined, mode: 'create' | 'update'): SnapshotJob {
+export function nextRevision(job: SnapshotJob, stored: Pick<SnapshotJob, 'revision'> | undefined, mode: 'create' | 'update'): SnapshotJob {
   if (mode === 'create') {
     if (stored) throw new JobConflictError(job.id, undefined, stored.revision);
     return { ...job, revision: 1 };
