@@ -76,7 +76,7 @@ export function jobIndexName(table: string, kind: JobIndexKind): string {
 
 export const JOB_INDEX_KINDS: readonly JobIndexKind[] = ['all', 'pipeline', 'state', 'pipelineState', 'pending'];
 
-export const NONCE_COLUMNS = { key: 'key', at: 'at' } as const;
+export const NONCE_COLUMNS = { key: 'key', at: 'at', claim: 'claim' } as const;
 
 /** Tablestore's shortest TTL (one day): far past the 15-minute clock window a nonce must outlive. */
 export const NONCE_TTL_SECONDS = 86_400;
