@@ -62,7 +62,7 @@ export interface SnapshotPipelineProps {
    */
   readonly outputBucketName?: string;
   /**
-   * Use this bucket for snapshots and job records instead of creating one (its settings are left
+   * Use this bucket for snapshots instead of creating one (its settings are left
    * alone: no lifecycle rules are added).
    * @default - a private, encrypted bucket is created
    */
