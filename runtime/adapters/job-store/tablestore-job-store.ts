@@ -23,9 +23,9 @@ import { FINAL_STATES, type SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
 import { columnsOf, int, TableStore, TablestoreConnection, TablestoreError } from '../tablestore/tablestore-client';
 import type { TablestoreConnectionOptions } from '../tablestore/tablestore-client';
-import { jobIndexName, JOB_COLUMNS as C, PENDING, type JobIndexKind } from '../tablestore/tablestore-schema';
+import { jobIndexName, JOB_COLUMNS as C, JOB_INDEX_COLUMNS, PENDING, type JobIndexKind } from '../tablestore/tablestore-schema';
 import type { SdkRow } from '../tablestore/tablestore-types';
-import { assertStorableId, parseJobRecord } from './job-query';
+import { assertStorableId, matches, parseJobRecord } from './job-query';
 
 export interface TablestoreJobStoreOptions extends TablestoreConnectionOptions {
   readonly table: string;
@@ -39,7 +39,7 @@ const BATCH = 100;
 const RANGE_LIMIT = 5000;
 
 interface RangeRead {
-  readonly index: string;
+  readonly kind: JobIndexKind;
   readonly prefix: unknown[];
   readonly direction: 'FORWARD' | 'BACKWARD';
   /** Bounds on `created`, inclusive; undefined: open. */
@@ -131,7 +131,7 @@ export class TablestoreJobStore implements JobStore {
     // The token's own row comes back first (the range starts at it): ask for one more.
     const extra = startAt ? 1 : 0;
     const ids = (
-      await this.range({ index: jobIndexName(this.table, kind), prefix, direction: 'BACKWARD', fromMs: query.fromMs, toMs: query.toMs, startAt, limit: pageSize + 1 + extra })
+      await this.range({ kind, prefix, direction: 'BACKWARD', fromMs: query.fromMs, toMs: query.toMs, startAt, limit: pageSize + 1 + extra })
     ).filter((id) => id !== startAt?.id);
     const page = ids.slice(0, pageSize);
     const jobs = (await this.batchGet(page)).filter((j) => matches(j, query));
@@ -148,7 +148,7 @@ export class TablestoreJobStore implements JobStore {
 
   /** Oldest first, as the index orders them. */
   private async listPending(value: string): Promise<SnapshotJob[]> {
-    const ids = await this.range({ index: jobIndexName(this.table, 'pending'), prefix: [value], direction: 'FORWARD' });
+    const ids = await this.range({ kind: 'pending', prefix: [value], direction: 'FORWARD' });
     return this.batchGet(ids);
   }
 
@@ -158,7 +158,8 @@ export class TablestoreJobStore implements JobStore {
     const hi = r.startAt
       ? [...r.prefix, int(r.toMs === undefined ? r.startAt.createdAtMs : Math.min(r.toMs, r.startAt.createdAtMs)), r.toMs !== undefined && r.toMs < r.startAt.createdAtMs ? TableStore.INF_MAX : r.startAt.id]
       : [...r.prefix, r.toMs === undefined ? TableStore.INF_MAX : int(r.toMs), TableStore.INF_MAX];
-    const names = [...JOB_INDEX_KEY[kindOfIndex(r.index, this.table)], C.id];
+    // An index's key: its columns, then the table's primary key.
+    const names = [...JOB_INDEX_COLUMNS[r.kind], C.id];
     const key = (values: unknown[]) => values.map((v, i) => ({ [names[i]]: v }));
     let start: unknown = key(r.direction === 'BACKWARD' ? hi : lo);
     const end = key(r.direction === 'BACKWARD' ? lo : hi);
@@ -166,7 +167,7 @@ export class TablestoreJobStore implements JobStore {
     while (start && (r.limit === undefined || ids.length < r.limit)) {
       const want = r.limit === undefined ? RANGE_LIMIT : Math.min(RANGE_LIMIT, r.limit - ids.length);
       const data = await this.call<{ rows: SdkRow[]; nextStartPrimaryKey: { name: string; value: unknown }[] | null }>('getRange', {
-        tableName: r.index,
+        tableName: jobIndexName(this.table, r.kind),
         direction: r.direction === 'BACKWARD' ? TableStore.Direction.BACKWARD : TableStore.Direction.FORWARD,
         inclusiveStartPrimaryKey: start,
         exclusiveEndPrimaryKey: end,
@@ -188,21 +189,24 @@ export class TablestoreJobStore implements JobStore {
     const found = new Map<string, SnapshotJob>();
     for (let i = 0; i < ids.length; i += BATCH) {
       let pending = ids.slice(i, i + BATCH);
-      // Rows of a batch can fail one by one (throttled): read those again, within the retry budget.
-      for (let round = 0; pending.length > 0; round++) {
-        const data = await this.call<{ tables: { isOk: boolean; errorCode?: string | null; errorMessage?: string | null; primaryKey?: { name: string; value: unknown }[] | null; attributes?: SdkRow['attributes'] | null }[][] }>('batchGetRow', {
+      // Rows of a batch can fail one by one (throttled): read those again, with back-off.
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > 1) await this.connection.backOff(attempt - 1);
+        const data = await this.call<{ tables: { isOk: boolean; errorCode?: string | null; errorMessage?: string | null; attributes?: SdkRow['attributes'] | null }[][] }>('batchGetRow', {
           tables: [{ tableName: this.table, primaryKey: pending.map((id) => [{ [C.id]: id }]), columnsToGet: [C.job], maxVersions: 1 }],
         });
         const failed: string[] = [];
+        let lastError: TablestoreError | undefined;
         (data.tables[0] ?? []).forEach((item, n) => {
           if (!item.isOk) {
-            if (round >= 5) throw new TablestoreError(item.errorCode ?? 'OTSInternalServerError', item.errorMessage ?? 'a row of BatchGetRow failed');
             failed.push(pending[n]);
+            lastError = new TablestoreError(item.errorCode ?? 'OTSInternalServerError', item.errorMessage ?? 'a row of BatchGetRow failed');
             return;
           }
           const parsed = this.parse({ attributes: item.attributes ?? [] });
           if (parsed) found.set(parsed.job.id, parsed.job);
         });
+        if (lastError && attempt >= this.connection.attempts) throw storeFailure(lastError, this.table);
         pending = failed;
       }
     }
@@ -218,32 +222,12 @@ export class TablestoreJobStore implements JobStore {
   }
 }
 
-const JOB_INDEX_KEY: Record<JobIndexKind, readonly string[]> = {
-  all: [C.created],
-  pipeline: [C.pipeline, C.created],
-  state: [C.state, C.created],
-  pipelineState: [C.pipelineState, C.created],
-  pending: [C.pending, C.created],
-};
-
-function kindOfIndex(index: string, table: string): JobIndexKind {
-  return (Object.keys(JOB_INDEX_KEY) as JobIndexKind[]).find((k) => jobIndexName(table, k) === index)!;
-}
-
 /** The index whose key serves the query's filters; the time range is a range of its `created` part. */
 function indexFor(q: JobQuery): { kind: JobIndexKind; prefix: unknown[] } {
   if (q.pipelineId !== undefined && q.state !== undefined) return { kind: 'pipelineState', prefix: [`${q.pipelineId}/${q.state}`] };
   if (q.pipelineId !== undefined) return { kind: 'pipeline', prefix: [q.pipelineId] };
   if (q.state !== undefined) return { kind: 'state', prefix: [q.state] };
   return { kind: 'all', prefix: [] };
-}
-
-function matches(job: SnapshotJob, q: JobQuery): boolean {
-  if (q.pipelineId !== undefined && job.request.pipelineId !== q.pipelineId) return false;
-  if (q.state !== undefined && job.state !== q.state) return false;
-  if (q.fromMs !== undefined && job.createdAtMs < q.fromMs) return false;
-  if (q.toMs !== undefined && job.createdAtMs > q.toMs) return false;
-  return true;
 }
 
 /** The row's columns: the record, the revision the next update must name, and the index keys. */

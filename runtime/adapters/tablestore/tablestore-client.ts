@@ -100,8 +100,6 @@ export class TablestoreConnection {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Requests sent, retries included (what a bill counts). */
-  requests = 0;
 
   constructor(private readonly options: TablestoreConnectionOptions) {
     this.client = new TableStore.Client({
@@ -119,10 +117,6 @@ export class TablestoreConnection {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  get instanceName(): string {
-    return this.options.instanceName;
-  }
-
   async call<T>(op: TablestoreOperation, params: unknown): Promise<T> {
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
@@ -132,10 +126,20 @@ export class TablestoreConnection {
         const e = toTablestoreError(err);
         if (!isRetryable(e.code) || attempt >= this.maxAttempts) throw ambiguous ? new TablestoreError(e.code, e.message, e.status, true) : e;
         if (UNKNOWN_OUTCOME.has(e.code)) ambiguous = true;
-        const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-        await this.sleep(cap / 2 + (Math.random() * cap) / 2);
+        await this.backOff(attempt);
       }
     }
+  }
+
+  /** Attempts a caller may make of something Tablestore can refuse part of (rows of a batch). */
+  get attempts(): number {
+    return this.maxAttempts;
+  }
+
+  /** Waits before attempt `attempt + 1`: jittered, doubling from `baseDelayMs` up to `maxDelayMs`. */
+  backOff(attempt: number): Promise<void> {
+    const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
+    return this.sleep(cap / 2 + (Math.random() * cap) / 2);
   }
 
   private once<T>(op: TablestoreOperation, params: unknown): Promise<T> {
@@ -146,7 +150,6 @@ export class TablestoreConnection {
       this.client.config.secretAccessKey = fresh.accessKeySecret;
       this.client.config.stsToken = fresh.securityToken ?? null;
     }
-    this.requests++;
     return new Promise<T>((resolve, reject) => {
       this.client[op](params, (err, data) => (err ? reject(err) : resolve(data as T)));
     });
@@ -163,11 +166,6 @@ export function columnsOf(row: SdkRow | undefined): Map<string, unknown> {
   const m = new Map<string, unknown>();
   for (const a of row?.attributes ?? []) if (!m.has(a.columnName)) m.set(a.columnName, a.columnValue);
   return m;
-}
-
-/** The string value of a primary-key column of a row. */
-export function keyOf(row: SdkRow, name: string): unknown {
-  return row.primaryKey?.find((k) => k.name === name)?.value;
 }
 
 export function toNumber(v: unknown): number {

@@ -39,7 +39,11 @@ describe('TablestoreJobStore (official SDK against the protocol-level server)', 
     expect(waits).toHaveLength(3);
     expect(waits[1]).toBeGreaterThanOrEqual(100);
     ots.injectFault({ code: 'OTSTimeout', status: 503, operation: 'GetRange' });
+    // BatchGetRow reports a throttled row inside a successful answer: that row is read again.
+    ots.injectFault({ code: 'OTSServerBusy', status: 503, operation: 'BatchGetRow:row' });
+    const before = ots.count('BatchGetRow');
     expect((await store.list({ pageSize: 5 })).jobs.map((j) => j.id)).toEqual([hexId(1)]);
+    expect(ots.count('BatchGetRow') - before).toBe(2);
   });
 
   it('gives up after its attempts with ServiceUnavailable, and never retries a lost condition', async () => {

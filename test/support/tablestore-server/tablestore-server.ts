@@ -78,7 +78,11 @@ export interface Fault {
   /** OTS error code to answer with. */
   readonly code: string;
   readonly status: number;
-  /** Only requests of this operation (`PutRow`, ...). @default any */
+  /**
+   * Only requests of this operation (`PutRow`, ...). `BatchGetRow:row` fails one row of the next
+   * BatchGetRow (the request itself succeeds, as the service reports partial failures).
+   * @default any
+   */
   readonly operation?: string;
   /** Apply the request first, then answer the error (an outcome the client cannot know). @default false */
   readonly afterApplying?: boolean;
@@ -224,7 +228,7 @@ export class TablestoreServer {
   }
 
   private takeFault(operation: string): Fault | undefined {
-    const i = this.faults.findIndex((f) => !f.operation || f.operation === operation);
+    const i = this.faults.findIndex((f) => (!f.operation && !operation.includes(':')) || f.operation === operation);
     return i < 0 ? undefined : this.faults.splice(i, 1)[0];
   }
 
@@ -287,9 +291,11 @@ export class TablestoreServer {
   }
 
   private batchGetRow(r: any): Buffer {
+    const rowFault = this.takeFault('BatchGetRow:row');
     const tables = r.tables.map((t: any) => {
       const table = this.table(t.tableName);
-      const rows = t.primaryKey.map((pk: Buffer) => {
+      const rows = t.primaryKey.map((pk: Buffer, n: number) => {
+        if (rowFault && n === 0) return { isOk: false, error: { code: rowFault.code, message: 'Injected fault.' } };
         const row = this.live(table, table.rows.get(this.keyOf(table, readKey(pk))));
         return { isOk: true, consumed: consumed(1, 0), row: row ? encodeRows(table.def.primaryKey.map((k) => k.name), [row], t.columnsToGet) : Buffer.alloc(0) };
       });
