@@ -13,8 +13,7 @@
  * body (code, message) as text in `message` (it tries an XML parser it does not ship); the OTS
  * error code is read back from there.
  */
-import type { Int64LE } from './tablestore-types';
-import type { TablestoreModule, SdkRow } from './tablestore-types';
+import type { Int64LE, SdkRow, TablestoreModule } from './tablestore-types';
 
 // The SDK has no type declarations; `tablestore-types.ts` describes the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -80,7 +79,7 @@ export function isRetryable(code: string): boolean {
 
 export function toTablestoreError(err: unknown): TablestoreError {
   if (err instanceof TablestoreError) return err;
-  const e = err as { code?: unknown; message?: unknown; statusCode?: unknown };
+  const e = err as { code?: unknown; message?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(err);
   if (typeof e?.code === 'number') {
     const ots = /(OTS[A-Za-z]+)/.exec(message)?.[1];
@@ -90,7 +89,6 @@ export function toTablestoreError(err: unknown): TablestoreError {
   }
   return new TablestoreError(typeof e?.code === 'string' ? e.code : 'NetworkingError', message);
 }
-
 
 export type TablestoreOperation = 'getRow' | 'putRow' | 'getRange' | 'batchGetRow';
 
