@@ -33,6 +33,7 @@ export const arn = {
   mnsTopicMessages: (region: string, account: string, topic: string) => `acs:mns:${region}:${account}:/topics/${topic}/messages`,
   mnsQueueMessages: (region: string, account: string, queue: string) => `acs:mns:${region}:${account}:/queues/${queue}/messages`,
   mnsTopic: (region: string, account: string, topic: string) => `acs:mns:${region}:${account}:/topics/${topic}`,
+  otsTable: (region: string, account: string, instance: string, table: string) => `acs:ots:${region}:${account}:instance/${instance}/table/${table}`,
   fcFunction: (region: string, account: string, fn: string) => `acs:fc:${region}:${account}:functions/${fn}`,
   logStore: (region: string, account: string, project: string, store: string) => `acs:log:${region}:${account}:project/${project}/logstore/${store}`,
 };
@@ -48,7 +49,8 @@ export interface FunctionRoleProps {
   readonly accountId: string;
   readonly inputBucketName: string;
   readonly outputBucketName: string;
-  readonly jobRecordPrefix: string;
+  /** The Tablestore tables of job records (and their indexes) and nonces. */
+  readonly tablestore: { readonly instanceName: string; readonly jobTableName: string; readonly indexNames: readonly string[]; readonly nonceTableName: string };
   readonly notificationTopicName: string;
   /** The worker function, which both functions invoke asynchronously (submit, and the sweep). */
   readonly workerFunctionName: string;
@@ -62,7 +64,11 @@ export interface FunctionRoleProps {
  * - read videos from the input bucket (probe + ranged reads through a signed URL): oss:GetObject;
  *   (bucket existence is probed by reading a missing key, so no bucket-level read is needed);
  * - write snapshots and remove partial output after a failure: oss:PutObject, oss:DeleteObject;
- * - keep job records under one prefix of the output bucket, and list them for queries;
+ * - keep job records in the job table: read one (GetRow), many (BatchGetRow), write one
+ *   conditionally (PutRow; never UpdateRow, which the table forbids), and page through the
+ *   secondary indexes (GetRange, on the index tables only);
+ * - claim signature nonces in the nonce table (PutRow expecting no row; GetRow to recognise its own
+ *   claim after a timeout);
  * - publish finished jobs to the notification topic;
  * - hand async jobs to the worker function: the API at submit, the worker's sweep when it
  *   re-dispatches (InvokeFunction with the asynchronous invocation type);
@@ -73,13 +79,9 @@ export function functionStatements(p: FunctionRoleProps): PolicyStatement[] {
   return [
     { Effect: 'Allow', Action: ['oss:GetObject'], Resource: [arn.ossObjects(p.accountId, p.inputBucketName)] },
     { Effect: 'Allow', Action: ['oss:PutObject', 'oss:DeleteObject'], Resource: [arn.ossObjects(p.accountId, p.outputBucketName)] },
-    { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [arn.ossObjects(p.accountId, p.outputBucketName, p.jobRecordPrefix)] },
-    {
-      Effect: 'Allow',
-      Action: ['oss:ListObjects'],
-      Resource: [arn.ossBucket(p.accountId, p.outputBucketName)],
-      Condition: { StringLike: { 'oss:Prefix': [`${p.jobRecordPrefix}*`] } },
-    },
+    { Effect: 'Allow', Action: ['ots:GetRow', 'ots:BatchGetRow', 'ots:PutRow'], Resource: [arn.otsTable(p.region, p.accountId, p.tablestore.instanceName, p.tablestore.jobTableName)] },
+    { Effect: 'Allow', Action: ['ots:GetRange'], Resource: p.tablestore.indexNames.map((i) => arn.otsTable(p.region, p.accountId, p.tablestore.instanceName, i)) },
+    { Effect: 'Allow', Action: ['ots:PutRow', 'ots:GetRow'], Resource: [arn.otsTable(p.region, p.accountId, p.tablestore.instanceName, p.tablestore.nonceTableName)] },
     { Effect: 'Allow', Action: ['mns:PublishMessage'], Resource: [arn.mnsTopicMessages(p.region, p.accountId, p.notificationTopicName)] },
     { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [arn.fcFunction(p.region, p.accountId, p.workerFunctionName)] },
     { Effect: 'Allow', Action: ['log:PostLogStoreLogs'], Resource: [arn.logStore(p.region, p.accountId, p.logProjectName, p.logStoreName)] },

@@ -9,6 +9,7 @@ import { DataAlicloudRegions } from '../.gen/providers/alicloud/data-alicloud-re
 import { arn, createFunctionRole, IRamRoleRef, PolicyStatement, RoleGrant, ServiceRole } from './access';
 import { defaultLayerArns, functionEnvironments, functionName, FunctionSizing, maxAsyncEventAgeSeconds, SnapshotCompute, SnapshotComputeProps, SnapshotLogs, STALE_JOB_MARGIN_SECONDS } from './compute';
 import { checkEnvironments } from './function-environment';
+import { defaultInstanceName, jobTableProblems, SnapshotJobTable } from './job-table';
 import { SnapshotMessaging } from './messaging';
 import { defaultNamePrefix, derivePipelineId, isToken, namePrefixProblem, ossBucketNameProblem } from './naming';
 import { RuntimeBundle } from './runtime-bundle';
@@ -64,7 +65,7 @@ export interface SnapshotPipelineProps {
    */
   readonly outputBucketName?: string;
   /**
-   * Use this bucket for snapshots and job records instead of creating one (its settings are left
+   * Use this bucket for snapshots instead of creating one (its settings are left
    * alone: no lifecycle rules are added).
    * @default - a private, encrypted bucket is created
    */
@@ -101,15 +102,33 @@ export interface SnapshotPipelineProps {
    */
   readonly outputExpirationDays?: number;
   /**
-   * Prefix of the output bucket under which job records are kept (QuerySnapshotJobList reads them).
-   * @default 'snapshot-jobs/'
-   */
-  readonly jobRecordPrefix?: string;
-  /**
-   * Delete job records this many days after they were written (created output bucket only).
+   * Delete job records this many days after they were last written (the job table's TTL).
+   * After that, `QuerySnapshotJobList` no longer finds the job.
    * @default 90
    */
   readonly jobRecordExpirationDays?: number;
+  /**
+   * Name of the Tablestore instance to create for job records and nonces (3..16 letters, digits,
+   * hyphens; unique in the region across all accounts, as it names the endpoint).
+   * @default - the first 9 letters and digits of `namePrefix`, a hyphen and 6 hex of the pipeline id
+   */
+  readonly tablestoreInstanceName?: string;
+  /**
+   * Use this Tablestore instance instead of creating one (in the stack's region). The tables are
+   * created in it.
+   * @default - a capacity (pay-as-you-go) instance is created
+   */
+  readonly existingTablestoreInstanceName?: string;
+  /**
+   * Name of the job table (its five secondary indexes are named `<jobTableName>_<shape>`).
+   * @default - `<namePrefix>_jobs` with hyphens as underscores
+   */
+  readonly jobTableName?: string;
+  /**
+   * Name of the table of accepted signature nonces (rows expire after a day).
+   * @default - `<namePrefix>_nonces` with hyphens as underscores
+   */
+  readonly nonceTableName?: string;
   /**
    * Let `terraform destroy` delete created buckets that still hold objects.
    * @default false
@@ -352,13 +371,8 @@ export function validateProps(props: SnapshotPipelineProps, resolved: { api: Fun
   num(p, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 36500);
   num(p, 'inputExpirationDays', props.inputExpirationDays, 1, 36500);
   num(p, 'outputExpirationDays', props.outputExpirationDays, 1, 36500);
-  num(p, 'jobRecordExpirationDays', props.jobRecordExpirationDays, 1, 36500);
-  if (props.jobRecordPrefix !== undefined && !isToken(props.jobRecordPrefix)) {
-    const prefix = props.jobRecordPrefix;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/]*\/$/.test(prefix) || prefix.includes('..') || prefix.includes('//')) {
-      p.push(`jobRecordPrefix must be a relative key prefix ending in "/" (letters, digits, . _ - /), got "${prefix}"`);
-    }
-  }
+  num(p, 'jobRecordExpirationDays', props.jobRecordExpirationDays, 1, 24855);
+  p.push(...jobTableProblems(props, isToken));
 
   checkSizing(p, 'api', resolved.api);
   checkSizing(p, 'worker', resolved.worker);
@@ -399,9 +413,14 @@ export class SnapshotPipeline extends Construct {
   readonly functionRoleArn: string;
   readonly region: string;
   readonly accountId: string;
-  readonly jobRecordPrefix: string;
+  /** Tablestore instance, tables and endpoint of the job records and nonces. */
+  readonly tablestoreInstanceName: string;
+  readonly jobTableName: string;
+  readonly nonceTableName: string;
+  readonly tablestoreEndpoint: string;
 
   readonly storage: SnapshotStorage;
+  readonly jobTable: SnapshotJobTable;
   readonly messaging: SnapshotMessaging;
   readonly logs: SnapshotLogs;
   readonly functionRole: ServiceRole;
@@ -434,7 +453,6 @@ export class SnapshotPipeline extends Construct {
     this.namePrefix = props.namePrefix ?? defaultNamePrefix(this, this.pipelineId);
     this.region = props.region ?? Fn.element(new DataAlicloudRegions(this, 'CurrentRegion', { current: true }).ids, 0);
     this.accountId = props.accountId ?? new DataAlicloudAccount(this, 'Account', {}).id;
-    this.jobRecordPrefix = props.jobRecordPrefix ?? 'snapshot-jobs/';
     const prefix = this.namePrefix;
 
     this.storage = new SnapshotStorage(this, 'Storage', {
@@ -450,12 +468,25 @@ export class SnapshotPipeline extends Construct {
       forceDestroy: props.forceDestroy ?? false,
       inputExpirationDays: props.inputExpirationDays,
       outputExpirationDays: props.outputExpirationDays,
-      jobRecordPrefix: this.jobRecordPrefix,
-      jobRecordExpirationDays: props.jobRecordExpirationDays ?? 90,
       tags: props.tags,
     });
     this.inputBucketName = this.storage.inputBucketName;
     this.outputBucketName = this.storage.outputBucketName;
+
+    const tableBase = prefix.replace(/-/g, '_');
+    this.jobTable = new SnapshotJobTable(this, 'JobTable', {
+      region: this.region,
+      instanceName: props.tablestoreInstanceName ?? defaultInstanceName(prefix, this.pipelineId),
+      existingInstanceName: props.existingTablestoreInstanceName,
+      jobTableName: props.jobTableName ?? `${tableBase}_jobs`,
+      nonceTableName: props.nonceTableName ?? `${tableBase}_nonces`,
+      jobRecordExpirationDays: props.jobRecordExpirationDays ?? 90,
+      tags: props.tags,
+    });
+    this.tablestoreInstanceName = this.jobTable.instanceName;
+    this.jobTableName = this.jobTable.jobTableName;
+    this.nonceTableName = this.jobTable.nonceTableName;
+    this.tablestoreEndpoint = this.jobTable.endpoint;
 
     this.messaging = new SnapshotMessaging(this, 'Messaging', {
       namePrefix: prefix,
@@ -479,7 +510,7 @@ export class SnapshotPipeline extends Construct {
       accountId: this.accountId,
       inputBucketName: this.inputBucketName,
       outputBucketName: this.outputBucketName,
-      jobRecordPrefix: this.jobRecordPrefix,
+      tablestore: { instanceName: this.tablestoreInstanceName, jobTableName: this.jobTableName, indexNames: this.jobTable.indexNames, nonceTableName: this.nonceTableName },
       notificationTopicName: this.notificationTopicName,
       workerFunctionName: functionName(prefix, 'worker'),
       logProjectName: this.logs.projectName,
@@ -511,8 +542,10 @@ export class SnapshotPipeline extends Construct {
         SNAPSHOT_ACCOUNT_ID: this.accountId,
         SNAPSHOT_INPUT_BUCKET: this.inputBucketName,
         SNAPSHOT_OUTPUT_BUCKET: this.outputBucketName,
-        SNAPSHOT_JOB_BUCKET: this.outputBucketName,
-        SNAPSHOT_JOB_PREFIX: this.jobRecordPrefix,
+        SNAPSHOT_OTS_ENDPOINT: this.tablestoreEndpoint,
+        SNAPSHOT_OTS_INSTANCE: this.tablestoreInstanceName,
+        SNAPSHOT_OTS_JOB_TABLE: this.jobTableName,
+        SNAPSHOT_OTS_NONCE_TABLE: this.nonceTableName,
         SNAPSHOT_PIPELINE_ID: this.pipelineId,
         SNAPSHOT_NOTIFY_TOPIC: this.notificationTopicName,
         SNAPSHOT_MNS_ENDPOINT: `https://${this.accountId}.mns.${this.region}.aliyuncs.com`,
@@ -537,7 +570,11 @@ export class SnapshotPipeline extends Construct {
     out('api_endpoint', this.apiEndpoint, 'Endpoint for the MPS SDKs (SubmitSnapshotJob, QuerySnapshotJobList)');
     out('pipeline_id', this.pipelineId, 'PipelineId that announces finished jobs on the notification topic');
     out('input_bucket', this.inputBucketName, 'Bucket the videos are read from');
-    out('output_bucket', this.outputBucketName, 'Bucket snapshots and job records are written to');
+    out('output_bucket', this.outputBucketName, 'Bucket snapshots are written to');
+    out('tablestore_instance', this.tablestoreInstanceName, 'Tablestore instance holding the job records and nonces');
+    out('tablestore_endpoint', this.tablestoreEndpoint, 'Endpoint of the Tablestore instance');
+    out('job_table', this.jobTableName, 'Tablestore table of job records (QuerySnapshotJobList reads it)');
+    out('nonce_table', this.nonceTableName, 'Tablestore table of accepted signature nonces');
     out('notification_topic', this.notificationTopicName, 'MNS topic finished jobs are announced on');
     out('notification_queue', this.notificationQueueName, 'MNS queue subscribed to the notification topic');
     out('api_function', this.apiFunctionName, 'Function Compute function serving the API');

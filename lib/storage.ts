@@ -31,8 +31,8 @@ export class HardenedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedBucketProps) {
     super(scope, id);
-    // Several expiration rules may cover the same objects (all outputs, and the job records under
-    // their prefix); OSS refuses overlapping rules with the same action unless told otherwise.
+    // Several expiration rules may cover the same objects; OSS refuses overlapping rules with the
+    // same action unless told otherwise.
     const overlap = props.lifecycleRules.filter((r) => r.expiration !== undefined).length > 1;
     this.bucket = new OssBucket(this, 'Bucket', {
       bucket: props.bucketName,
@@ -90,8 +90,6 @@ export interface SnapshotStorageProps {
   readonly forceDestroy: boolean;
   readonly inputExpirationDays?: number;
   readonly outputExpirationDays?: number;
-  readonly jobRecordPrefix: string;
-  readonly jobRecordExpirationDays?: number;
   readonly noncurrentVersionExpirationDays: number;
   readonly tags?: Record<string, string>;
 }
@@ -102,7 +100,7 @@ const ABORT_MULTIPART_AFTER_DAYS = 7;
 export class SnapshotStorage extends Construct {
   /** The bucket videos are read from. */
   readonly inputBucketName: string;
-  /** The bucket snapshots (and, by default, job records) are written to. */
+  /** The bucket snapshots are written to (job records live in Tablestore: job-table.ts). */
   readonly outputBucketName: string;
   /** Undefined when an existing bucket was given. */
   readonly inputBucket?: HardenedBucket;
@@ -135,15 +133,14 @@ export class SnapshotStorage extends Construct {
     } else {
       const expiry: OssBucketLifecycleRule[] = [];
       if (props.outputExpirationDays !== undefined) expiry.push(expireRule('expire-outputs', props.outputExpirationDays));
-      if (props.jobRecordExpirationDays !== undefined) expiry.push(expireRule('expire-job-records', props.jobRecordExpirationDays, props.jobRecordPrefix));
       this.outputBucket = new HardenedBucket(this, 'Output', { ...common, bucketName: props.outputBucketName, lifecycleRules: baseRules(props, expiry) });
       this.outputBucketName = this.outputBucket.bucketName;
     }
   }
 }
 
-function expireRule(id: string, days: number, prefix?: string): OssBucketLifecycleRule {
-  return { id, enabled: true, prefix, expiration: [{ days }] };
+function expireRule(id: string, days: number): OssBucketLifecycleRule {
+  return { id, enabled: true, expiration: [{ days }] };
 }
 
 function baseRules(props: SnapshotStorageProps, extra: OssBucketLifecycleRule[]): OssBucketLifecycleRule[] {

@@ -14,6 +14,7 @@ import type { CredentialStore } from './credentials';
 import type { ApiRequest, ApiResponse } from './http-types';
 import { NonceCache, nonceTtlFor } from './nonce-cache';
 import { readParameters } from './parameters';
+import { claimNonce, type ReplayGuard } from './replay-guard';
 import { renderError } from './render-error';
 import { renderJson } from './render-json';
 import { renderXml } from './render-xml';
@@ -28,6 +29,11 @@ export interface ApiHandlerDeps {
   readonly hostId: string;
   /** Replay protection; share one between handlers of the same process. @default a new NonceCache covering the clock window */
   readonly nonces?: NonceCache;
+  /**
+   * Replay protection across instances, asked after this process's own `nonces` accepted the
+   * nonce (the cloud passes the Tablestore guard). @default - none: `nonces` alone
+   */
+  readonly replayGuard?: ReplayGuard;
   /** @default 15 minutes */
   readonly clockWindowMs?: number;
   /**
@@ -57,6 +63,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       const params = readParameters(req);
       format = chooseFormat(req.headers, params.all.get('Format'));
       const auth = authenticate(req, params, authContext);
+      if (deps.replayGuard) await claimNonce(deps.replayGuard, auth.accessKeyId, auth.nonce, deps.clock.now().getTime());
       const action = resolveAction(req.headers, params, auth.scheme);
       const result = await runAction(action, params, deps.service, requestId);
       return {

@@ -27,6 +27,8 @@ export interface AuthContext {
 export interface Authenticated {
   readonly scheme: SignatureScheme;
   readonly accessKeyId: string;
+  /** The signature nonce, for replay protection shared across instances (api/replay-guard.ts). */
+  readonly nonce: string;
 }
 
 export const DEFAULT_CLOCK_WINDOW_MS = 15 * 60 * 1000;
@@ -66,7 +68,7 @@ function authenticateV1(req: ApiRequest, params: RequestParameters, ctx: AuthCon
   }
   checkToken(p.get('SecurityToken'), credential);
   rememberNonce(accessKeyId, nonce, ctx);
-  return { scheme: 'v1', accessKeyId };
+  return { scheme: 'v1', accessKeyId, nonce };
 }
 
 /** Headers whose change would alter what the request does or when it may run. */
@@ -125,7 +127,7 @@ function authenticateV3(req: ApiRequest, params: RequestParameters, ctx: AuthCon
   }
   checkToken(h['x-acs-security-token'], credential);
   rememberNonce(auth.credential, h['x-acs-signature-nonce'], ctx);
-  return { scheme: 'v3', accessKeyId: auth.credential };
+  return { scheme: 'v3', accessKeyId: auth.credential, nonce: h['x-acs-signature-nonce'] };
 }
 
 function checkClock(value: string, ctx: AuthContext): void {

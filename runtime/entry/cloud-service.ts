@@ -1,9 +1,11 @@
 /**
- * The service as it runs in Function Compute: OSS buckets and job records, MNS notifications,
- * and async jobs handed to the worker function by FC's asynchronous invocation.
+ * The service as it runs in Function Compute: OSS buckets, job records in Tablestore, MNS
+ * notifications, and async jobs handed to the worker function by FC's asynchronous invocation.
  */
 import { FcAsyncDispatcher } from '../adapters/dispatch/fc-async-dispatcher';
-import { OssJobStore } from '../adapters/job-store/oss-job-store';
+import { TablestoreJobStore } from '../adapters/job-store/tablestore-job-store';
+import { TablestoreReplayGuard } from '../adapters/tablestore/tablestore-replay-guard';
+import type { TablestoreConnectionOptions } from '../adapters/tablestore/tablestore-client';
 import { MnsNotifier } from '../adapters/notify/mns-notifier';
 import { StaticPipelineRegistry } from '../adapters/pipelines/static-pipeline-registry';
 import { randomIds } from '../adapters/random-ids';
@@ -22,6 +24,16 @@ export function cloudPipelines(cfg: CloudConfig): Pipeline[] {
 }
 
 export type CloudCredentials = CloudConfig['cloudCredentials'];
+
+/** The Tablestore instance, signed with the freshest function-role credentials on every request. */
+function tablestoreConnection(cfg: CloudConfig, latest: () => CloudCredentials): TablestoreConnectionOptions {
+  return { endpoint: cfg.ots.endpoint, instanceName: cfg.ots.instanceName, ...cfg.cloudCredentials, refreshCredentials: latest };
+}
+
+/** Nonces accepted once across all API instances (the api role's replay protection). */
+export function createCloudReplayGuard(cfg: CloudConfig, latest: () => CloudCredentials = () => cfg.cloudCredentials): TablestoreReplayGuard {
+  return new TablestoreReplayGuard({ ...tablestoreConnection(cfg, latest), table: cfg.ots.nonceTable });
+}
 
 /**
  * `latest` returns the freshest function-role credentials seen (FC hands them to every invocation
@@ -50,7 +62,7 @@ export function createCloudService(
   };
   const storage = new OssObjectStorage(oss);
   const warn = log && ((message: string) => log('storage.warning', { message }));
-  const jobs = new OssJobStore({ ...oss, bucket: cfg.jobBucket, prefix: cfg.jobPrefix, warn });
+  const jobs = new TablestoreJobStore({ ...tablestoreConnection(cfg, latest), table: cfg.ots.jobTable, warn });
   const mns = { endpoint: cfg.mnsEndpoint, ...credentials, refreshCredentials: oss.refreshCredentials };
   const notifier = new MnsNotifier(mns);
   const dispatcher = new FcAsyncDispatcher({ endpoint: cfg.fcEndpoint, functionName: cfg.workerFunction, credentials: latest });

@@ -131,8 +131,8 @@ export interface CloudConfig {
   readonly accountId?: string;
   readonly inputBucket: string;
   readonly outputBucket: string;
-  readonly jobBucket: string;
-  readonly jobPrefix: string;
+  /** Job records and nonces in Tablestore (SNAPSHOT_OTS_*). */
+  readonly ots: TablestoreConfig;
   readonly pipelineId?: string;
   readonly notifyTopic?: string;
   /** The worker function async jobs are handed to (SNAPSHOT_WORKER_FUNCTION). */
@@ -158,6 +158,22 @@ export interface CloudConfig {
   readonly cloudCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 }
 
+export interface TablestoreConfig {
+  /** SNAPSHOT_OTS_ENDPOINT; default the instance's public endpoint in the region. */
+  readonly endpoint: string;
+  /** SNAPSHOT_OTS_INSTANCE */
+  readonly instanceName: string;
+  /** SNAPSHOT_OTS_JOB_TABLE */
+  readonly jobTable: string;
+  /** SNAPSHOT_OTS_NONCE_TABLE */
+  readonly nonceTable: string;
+}
+
+export const DEFAULT_OTS_JOB_TABLE = 'snapshot_jobs';
+export const DEFAULT_OTS_NONCE_TABLE = 'snapshot_nonces';
+const OTS_INSTANCE_RE = /^[A-Za-z][A-Za-z0-9-]{1,14}[A-Za-z0-9]$/;
+const OTS_TABLE_RE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+
 /** The construct's defaults: twice the default worker timeout (30 min) plus 10 minutes. */
 export const DEFAULT_STALE_JOB_MINUTES = 70;
 export const DEFAULT_STALE_JOB_MAX_REDISPATCHES = 2;
@@ -171,12 +187,17 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
   r.matching('SNAPSHOT_REGION', region, REGION_RE, 'a region id like cn-hangzhou');
   const inputBucket = r.required('SNAPSHOT_INPUT_BUCKET');
   const outputBucket = r.required('SNAPSHOT_OUTPUT_BUCKET');
-  const jobBucket = r.optional('SNAPSHOT_JOB_BUCKET') ?? outputBucket;
-  for (const [n, v] of [['SNAPSHOT_INPUT_BUCKET', inputBucket], ['SNAPSHOT_OUTPUT_BUCKET', outputBucket], ['SNAPSHOT_JOB_BUCKET', jobBucket]] as const) {
+  for (const [n, v] of [['SNAPSHOT_INPUT_BUCKET', inputBucket], ['SNAPSHOT_OUTPUT_BUCKET', outputBucket]] as const) {
     r.matching(n, v, BUCKET_RE, 'an OSS bucket name');
   }
-  let jobPrefix = r.optional('SNAPSHOT_JOB_PREFIX') ?? 'snapshot-jobs/';
-  if (!jobPrefix.endsWith('/')) jobPrefix += '/';
+  const otsInstance = r.required('SNAPSHOT_OTS_INSTANCE');
+  r.matching('SNAPSHOT_OTS_INSTANCE', otsInstance, OTS_INSTANCE_RE, 'a Tablestore instance name (3..16 letters, digits, hyphens, starting with a letter)');
+  const otsEndpoint = r.optional('SNAPSHOT_OTS_ENDPOINT') ?? `https://${otsInstance}.${region}.ots.aliyuncs.com`;
+  r.matching('SNAPSHOT_OTS_ENDPOINT', otsEndpoint, /^https?:\/\/[^/]+\/?$/, 'an URL like https://<instance>.<region>.ots.aliyuncs.com');
+  const jobTable = r.optional('SNAPSHOT_OTS_JOB_TABLE') ?? DEFAULT_OTS_JOB_TABLE;
+  const nonceTable = r.optional('SNAPSHOT_OTS_NONCE_TABLE') ?? DEFAULT_OTS_NONCE_TABLE;
+  r.matching('SNAPSHOT_OTS_JOB_TABLE', jobTable, OTS_TABLE_RE, 'a Tablestore table name (letters, digits, _)');
+  r.matching('SNAPSHOT_OTS_NONCE_TABLE', nonceTable, OTS_TABLE_RE, 'a Tablestore table name (letters, digits, _)');
   const pipelineId = r.optional('SNAPSHOT_PIPELINE_ID');
   r.matching('SNAPSHOT_PIPELINE_ID', pipelineId, PIPELINE_RE, '32 lower-case hex characters');
   const mnsEndpoint = r.required('SNAPSHOT_MNS_ENDPOINT');
@@ -204,8 +225,7 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
     accountId: r.optional('SNAPSHOT_ACCOUNT_ID'),
     inputBucket,
     outputBucket,
-    jobBucket,
-    jobPrefix,
+    ots: { endpoint: otsEndpoint.replace(/\/$/, ''), instanceName: otsInstance, jobTable, nonceTable },
     pipelineId,
     notifyTopic: r.optional('SNAPSHOT_NOTIFY_TOPIC'),
     workerFunction,

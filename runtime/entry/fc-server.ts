@@ -21,7 +21,7 @@ import { systemClock } from '../adapters/system-clock';
 import { Errors } from '../core/errors';
 import { defaultLog, describeError } from '../service/service-deps';
 import type { ServiceLog } from '../service/service-deps';
-import { createCloudService } from './cloud-service';
+import { createCloudReplayGuard, createCloudService } from './cloud-service';
 import { readCloudConfig } from './config';
 import type { CloudConfig } from './config';
 import { jobIdsFromTriggerEvent, TriggerEventError } from './mns-trigger-event';
@@ -75,6 +75,7 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
     clock: systemClock,
     ids: randomIds,
     hostId,
+    replayGuard: createCloudReplayGuard(cfg, () => credentials),
     // A custom domain may route a path prefix to the trigger; the V3 signature still covers the path.
     anyPath: true,
     logError: (message, cause) => log('api.internal-error', { message, error: describeError(cause) }),

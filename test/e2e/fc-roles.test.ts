@@ -1,10 +1,10 @@
 /**
  * The Function Compute server in both roles, wired from the environment exactly as the construct
- * sets it, against protocol-level peers of the cloud: an OSS-protocol server (signatures checked)
- * the MNS protocol server and an InvokeFunction endpoint (signatures checked). The official MPS
- * SDK calls the api role; the event the api role passes to FC's asynchronous InvokeFunction
- * invokes the worker role at POST /invoke, and so does the timer trigger's event that asks for
- * the stale-job sweep.
+ * sets it, against protocol-level peers of the cloud: an OSS-protocol server (signatures checked),
+ * the MNS protocol server, an InvokeFunction endpoint (signatures checked) and a Tablestore
+ * protocol server holding the job and nonce tables. The official MPS SDK calls the api role; the
+ * event the api role passes to FC's asynchronous InvokeFunction invokes the worker role at
+ * POST /invoke, and so does the timer trigger's event that asks for the stale-job sweep.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,10 @@ import type { FcServerOptions } from '../../runtime/entry/fc-server';
 import type { LocalService } from '../../runtime/entry/local-server';
 import { FakeOssServer } from '../runtime/adapters/fake-oss-server';
 import { FcProtocolServer } from '../support/fc-protocol-server';
+import { send, signV1, v1Params } from '../runtime/api/fixtures/hand-signed';
+import { TablestoreJobStore } from '../../runtime/adapters/job-store/tablestore-job-store';
+import { createJobTable, createNonceTable, OTS_INSTANCE, startTablestore } from '../support/tablestore-server/job-tables';
+import type { TablestoreServer } from '../support/tablestore-server/tablestore-server';
 import { makeTempDir } from '../support/local-service';
 import { frameAt, jpegSize, makeIndexedVideo, readFrameIndex } from '../support/media';
 import { oss, query, submit } from './e2e-helpers';
@@ -31,6 +35,9 @@ const caller = { accessKeyId: 'LTAIcaller', accessKeySecret: 'caller-secret' };
 const PIPELINE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
 let ossServer: FakeOssServer;
+let ots: TablestoreServer;
+const JOB_TABLE = 'fc_jobs';
+const NONCE_TABLE = 'fc_nonces';
 let messages: LocalMessageService;
 let mns: MnsProtocolServer;
 let fcApi: FcProtocolServer;
@@ -56,7 +63,10 @@ function env(fnRole: 'api' | 'worker'): Record<string, string> {
     SNAPSHOT_REGION: 'cn-shanghai',
     SNAPSHOT_INPUT_BUCKET: 'fc-input',
     SNAPSHOT_OUTPUT_BUCKET: 'fc-output',
-    SNAPSHOT_JOB_PREFIX: 'jobs/',
+    SNAPSHOT_OTS_ENDPOINT: ots.endpoint,
+    SNAPSHOT_OTS_INSTANCE: OTS_INSTANCE,
+    SNAPSHOT_OTS_JOB_TABLE: JOB_TABLE,
+    SNAPSHOT_OTS_NONCE_TABLE: NONCE_TABLE,
     SNAPSHOT_PIPELINE_ID: PIPELINE,
     SNAPSHOT_NOTIFY_TOPIC: 'fc-notify',
     SNAPSHOT_WORKER_FUNCTION: 'fc-worker',
@@ -76,6 +86,10 @@ beforeAll(async () => {
   ossServer = await FakeOssServer.start([role]);
   ossServer.createBucket('fc-input');
   ossServer.createBucket('fc-output');
+  // What the construct provisions in Tablestore; the function role's STS credentials sign every call.
+  ots = await startTablestore([role]);
+  createJobTable(ots, JOB_TABLE);
+  createNonceTable(ots, NONCE_TABLE);
   ossServer.putObject('fc-input', 'v/clip.mp4', await fs.readFile(await makeIndexedVideo({ durationSec: 3, gop: 5 })), 'video/mp4');
   messages = await LocalMessageService.open(dir, { accountId: '1234567890' });
   // What the construct provisions: the notification topic with a consumer queue.
@@ -90,12 +104,18 @@ afterAll(async () => {
   await fcApi?.close();
   await messages?.close();
   await ossServer?.close();
+  await ots?.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+/** A job's record as the Tablestore row holds it. */
+function jobRow(id: string): SnapshotJob {
+  return JSON.parse(String(ots.row(JOB_TABLE, [id])!.job));
+}
+
 test('config: every missing variable is reported at once', () => {
   expect(() => readCloudConfig({ SNAPSHOT_FUNCTION_ROLE: 'both' })).toThrow(
-    /SNAPSHOT_FUNCTION_ROLE must be "api" or "worker"[\s\S]*SNAPSHOT_REGION is required[\s\S]*SNAPSHOT_INPUT_BUCKET is required[\s\S]*SNAPSHOT_MNS_ENDPOINT is required/,
+    /SNAPSHOT_FUNCTION_ROLE must be "api" or "worker"[\s\S]*SNAPSHOT_REGION is required[\s\S]*SNAPSHOT_INPUT_BUCKET is required[\s\S]*SNAPSHOT_OTS_INSTANCE is required[\s\S]*SNAPSHOT_MNS_ENDPOINT is required/,
   );
 });
 
@@ -120,8 +140,7 @@ test('api role: sync snapshot into OSS; async job handed to the worker by async 
     PipelineId: PIPELINE,
   });
   expect(job.State).toBe('Submitted');
-  const record = ossServer.object('fc-output', `jobs/${job.Id}.json`);
-  expect(JSON.parse(record!.body.toString('utf8'))).toMatchObject({ id: job.Id, state: 'Submitted' });
+  expect(jobRow(job.Id)).toMatchObject({ id: job.Id, state: 'Submitted', revision: 1 });
 
   // The api role invoked the worker asynchronously, as the function role; FC passes the body on
   // as the event of POST /invoke.
@@ -173,21 +192,19 @@ test('worker role, timer trigger: a stale job is re-dispatched and finishes, one
       },
       { region: 'cn-shanghai' },
     );
-  const seed = (job: SnapshotJob) => {
-    // The record exactly as the API function stored it, then left behind by crashed workers.
-    ossServer.putObject('fc-output', `jobs/${job.id}.json`, Buffer.from(JSON.stringify(job)), 'application/json');
-    return job;
-  };
-  const record = (id: string): SnapshotJob => JSON.parse(ossServer.object('fc-output', `jobs/${id}.json`)!.body.toString('utf8'));
+  // The records as the API function stored them (through the SDK), then left behind by crashed workers.
+  const seeder = new TablestoreJobStore({ endpoint: ots.endpoint, instanceName: OTS_INSTANCE, ...role, table: JOB_TABLE });
+  const seed = (job: SnapshotJob) => seeder.create(job);
+  const record = jobRow;
   const now = Date.now();
-  const stale = seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-STALE', request: request('swept/{Count}.jpg'), now: new Date(now - 120 * MIN) }));
-  const exhausted = seed(
+  const stale = await seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-STALE', request: request('swept/{Count}.jpg'), now: new Date(now - 120 * MIN) }));
+  const exhausted = await seed(
     redispatchJob(
       redispatchJob(startJob(createJob({ id: randomIds.jobId(), requestId: 'REQ-DEAD', request: request('dead/{Count}.jpg'), now: new Date(now - 400 * MIN) })), now - 300 * MIN),
       now - 150 * MIN,
     ),
   );
-  const fresh = seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-FRESH', request: request('fresh/{Count}.jpg'), now: new Date(now - 5 * MIN) }));
+  const fresh = await seed(createJob({ id: randomIds.jobId(), requestId: 'REQ-FRESH', request: request('fresh/{Count}.jpg'), now: new Date(now - 5 * MIN) }));
 
   const invoke = (body: string, requestId: string) =>
     fetch(`http://127.0.0.1:${workerPort}/invoke`, {
@@ -229,4 +246,16 @@ test('worker role, timer trigger: a stale job is re-dispatched and finishes, one
   expect(await again.json()).toEqual({ sweep: { checked: 1, redispatched: [], failed: [] } });
   expect(events.filter((e) => e.event === 'worker.sweep')).toHaveLength(2);
   expect(events.filter((e) => /internal|invoke-failed|job-failed/.test(e.event))).toEqual([]);
+});
+
+test('api role on two instances: a request replayed to the other instance is refused (nonces are shared in Tablestore)', async () => {
+  const first = await serve(createFcRequestListener(readCloudConfig(env('api')), logs));
+  const second = await serve(createFcRequestListener(readCloudConfig(env('api')), logs));
+  const signed = signV1(v1Params(caller.accessKeyId, { SnapshotJobIds: 'f'.repeat(32) }), caller.accessKeySecret);
+  const once = await send(`http://127.0.0.1:${first}/?${signed}`);
+  expect(once.status).toBe(200);
+  const replayed = await send(`http://127.0.0.1:${second}/?${signed}`);
+  expect(replayed.status).toBe(400);
+  expect(replayed.json()).toMatchObject({ Code: 'SignatureNonceUsed' });
+  expect(ots.count('PutRow', NONCE_TABLE)).toBeGreaterThanOrEqual(2);
 });

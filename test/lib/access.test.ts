@@ -12,8 +12,13 @@ function literalPipeline() {
     existingOutputBucketName: OUT,
     existingLogProjectName: 'platform-logs',
     existingLogStoreName: 'functions',
+    existingTablestoreInstanceName: 'media-ots',
+    jobTableName: 'media_jobs',
+    nonceTableName: 'media_nonces',
   });
 }
+
+const OTS = `acs:ots:${REGION}:${ACCOUNT}:instance/media-ots/table`;
 
 describe('RAM: the functions role', () => {
   test('is trusted by Function Compute only', () => {
@@ -36,13 +41,13 @@ describe('RAM: the functions role', () => {
       Statement: [
         { Effect: 'Allow', Action: ['oss:GetObject'], Resource: [`acs:oss:*:${ACCOUNT}:${IN}/*`] },
         { Effect: 'Allow', Action: ['oss:PutObject', 'oss:DeleteObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/*`] },
-        { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/snapshot-jobs/*`] },
+        { Effect: 'Allow', Action: ['ots:GetRow', 'ots:BatchGetRow', 'ots:PutRow'], Resource: [`${OTS}/media_jobs`] },
         {
           Effect: 'Allow',
-          Action: ['oss:ListObjects'],
-          Resource: [`acs:oss:*:${ACCOUNT}:${OUT}`],
-          Condition: { StringLike: { 'oss:Prefix': ['snapshot-jobs/*'] } },
+          Action: ['ots:GetRange'],
+          Resource: ['by_created', 'by_pipeline', 'by_state', 'by_pipeline_state', 'pending'].map((i) => `${OTS}/media_jobs_${i}`),
         },
+        { Effect: 'Allow', Action: ['ots:PutRow', 'ots:GetRow'], Resource: [`${OTS}/media_nonces`] },
         { Effect: 'Allow', Action: ['mns:PublishMessage'], Resource: [`acs:mns:${REGION}:${ACCOUNT}:/topics/${notify}/messages`] },
         // Submit and the sweep invoke the worker asynchronously: that function and no other.
         { Effect: 'Allow', Action: ['fc:InvokeFunction'], Resource: [`acs:fc:${REGION}:${ACCOUNT}:functions/${worker}`] },
@@ -57,12 +62,15 @@ describe('RAM: the functions role', () => {
     });
   });
 
-  test('job records follow jobRecordPrefix', () => {
-    const { tf } = synthPipeline({ accountId: ACCOUNT, existingOutputBucketName: OUT, jobRecordPrefix: 'jobs/v1/' });
+  test('with a created Tablestore instance the job-record statements name its tables and indexes, never UpdateRow', () => {
+    const { tf } = synthPipeline({ region: REGION, accountId: ACCOUNT });
+    const instance = ref(tf, 'alicloud_ots_instance', 'JobTable/Instance', 'name');
+    const jobs = resource(tf, 'alicloud_ots_table', 'JobTable/Jobs').table_name;
     const statements = policyOf(tf, 'FunctionRole/Policy').Statement;
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [`acs:oss:*:${ACCOUNT}:${OUT}/jobs/v1/*`] });
-    expect(statements.find((s) => s.Action.includes('oss:ListObjects')).Condition).toEqual({ StringLike: { 'oss:Prefix': ['jobs/v1/*'] } });
-    expect(resource(tf, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables.SNAPSHOT_JOB_PREFIX).toBe('jobs/v1/');
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['ots:GetRow', 'ots:BatchGetRow', 'ots:PutRow'], Resource: [`acs:ots:${REGION}:${ACCOUNT}:instance/${instance}/table/${jobs}`] });
+    const ots = statements.filter((s) => s.Action.some((a: string) => a.startsWith('ots:')));
+    expect(ots.flatMap((s) => s.Action).sort()).toEqual(['ots:BatchGetRow', 'ots:GetRange', 'ots:GetRow', 'ots:GetRow', 'ots:PutRow', 'ots:PutRow']);
+    for (const r of ots.flatMap((s) => s.Resource)) expect(r).toMatch(new RegExp(`^acs:ots:${REGION}:${ACCOUNT}:instance/\\$\\{[^}]+\\}/table/[^*]+$`));
   });
 
   test('with created buckets the statements reference those buckets', () => {
@@ -86,7 +94,7 @@ describe('RAM: least privilege everywhere', () => {
         for (const a of s.Action) expect(a).toMatch(/^[a-z]+:[A-Z][A-Za-z]+$/);
         for (const r of s.Resource) {
           expect(r).not.toBe('*');
-          expect(r).toMatch(/^acs:(oss|mns|log|fc):/);
+          expect(r).toMatch(/^acs:(oss|mns|log|fc|ots):/);
           // Only OSS leaves the region empty in its ARNs; every other service names it.
           if (!r.startsWith('acs:oss:')) expect(r.split(':')[2]).toBe(REGION);
           expect(r.split(':')[3]).toBe(ACCOUNT);

@@ -76,8 +76,10 @@ describe('SnapshotPipeline', () => {
       SNAPSHOT_ACCOUNT_ID: ACCOUNT,
       SNAPSHOT_INPUT_BUCKET: ref(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket', 'bucket'),
       SNAPSHOT_OUTPUT_BUCKET: output,
-      SNAPSHOT_JOB_BUCKET: output,
-      SNAPSHOT_JOB_PREFIX: 'snapshot-jobs/',
+      SNAPSHOT_OTS_ENDPOINT: `https://${ref(tf, 'alicloud_ots_instance', 'JobTable/Instance', 'name')}.${REGION}.ots.aliyuncs.com`,
+      SNAPSHOT_OTS_INSTANCE: ref(tf, 'alicloud_ots_instance', 'JobTable/Instance', 'name'),
+      SNAPSHOT_OTS_JOB_TABLE: `${pipeline.namePrefix.replace(/-/g, '_')}_jobs`,
+      SNAPSHOT_OTS_NONCE_TABLE: `${pipeline.namePrefix.replace(/-/g, '_')}_nonces`,
       SNAPSHOT_PIPELINE_ID: pipeline.pipelineId,
       SNAPSHOT_NOTIFY_TOPIC: ref(tf, 'alicloud_message_service_topic', 'Messaging/NotificationTopic', 'topic_name'),
       SNAPSHOT_MNS_ENDPOINT: `https://${ACCOUNT}.mns.${REGION}.aliyuncs.com`,
@@ -104,7 +106,7 @@ describe('SnapshotPipeline', () => {
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').bucket).toMatch(/^snapshots-[0-9a-f]{6}-input-\$\{data\.alicloud_account\.[^}]+\.id\}$/);
   });
 
-  test('outputs: endpoint, pipeline id, buckets, topic, queue, functions and role', () => {
+  test('outputs: endpoint, pipeline id, buckets, Tablestore, topic, queue, functions and role', () => {
     const { tf, pipeline } = synthPipeline();
     const byName = Object.fromEntries(Object.entries(tf.output).map(([k, v]) => [k.replace(/^Snapshots_(.*)_[0-9A-F]{8}$/, '$1'), v.value]));
     expect(byName).toEqual({
@@ -117,6 +119,10 @@ describe('SnapshotPipeline', () => {
       api_function: ref(tf, 'alicloud_fcv3_function', 'Compute/Api', 'function_name'),
       worker_function: ref(tf, 'alicloud_fcv3_function', 'Compute/Worker', 'function_name'),
       function_role_arn: ref(tf, 'alicloud_ram_role', 'FunctionRole/Role', 'arn'),
+      tablestore_instance: ref(tf, 'alicloud_ots_instance', 'JobTable/Instance', 'name'),
+      tablestore_endpoint: `https://${ref(tf, 'alicloud_ots_instance', 'JobTable/Instance', 'name')}.\${element(data.alicloud_regions.${Object.keys(tf.data!.alicloud_regions)[0]}.ids, 0)}.ots.aliyuncs.com`,
+      job_table: pipeline.jobTableName,
+      nonce_table: pipeline.nonceTableName,
     });
     for (const o of Object.values(tf.output)) expect(o.description).toBeTruthy();
   });
@@ -157,7 +163,7 @@ describe('SnapshotPipeline', () => {
     }
     expect(pipelines[0].pipelineId).not.toBe(pipelines[1].pipelineId);
     expect(pipelines[0].namePrefix).not.toBe(pipelines[1].namePrefix);
-    expect(Object.keys(tf.output)).toHaveLength(18);
+    expect(Object.keys(tf.output)).toHaveLength(26);
   });
 
   test('sizing props reach the functions; max instances add concurrency configs', () => {

@@ -43,13 +43,10 @@ describe('created buckets are hardened', () => {
     }
   });
 
-  test('default lifecycle: incomplete uploads aborted after 7 days, job records expire after 90, snapshots are kept', () => {
+  test('default lifecycle: incomplete uploads aborted after 7 days, snapshots are kept', () => {
     const { tf } = synthPipeline();
     const output = resource(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket');
-    expect(output.lifecycle_rule).toEqual([
-      { id: 'abort-incomplete-multipart-uploads', enabled: true, abort_multipart_upload: [{ days: 7 }] },
-      { id: 'expire-job-records', enabled: true, prefix: 'snapshot-jobs/', expiration: [{ days: 90 }] },
-    ]);
+    expect(output.lifecycle_rule).toEqual([{ id: 'abort-incomplete-multipart-uploads', enabled: true, abort_multipart_upload: [{ days: 7 }] }]);
     expect(output).not.toHaveProperty('lifecycle_rule_allow_same_action_overlap');
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').lifecycle_rule).toEqual([
       { id: 'abort-incomplete-multipart-uploads', enabled: true, abort_multipart_upload: [{ days: 7 }] },
@@ -59,16 +56,15 @@ describe('created buckets are hardened', () => {
   });
 
   test('output expiry, input expiry and versioning are props', () => {
-    const { tf } = synthPipeline({ outputExpirationDays: 30, jobRecordExpirationDays: 10, inputExpirationDays: 3, versioned: true, noncurrentVersionExpirationDays: 5 });
+    const { tf } = synthPipeline({ outputExpirationDays: 30, inputExpirationDays: 3, versioned: true, noncurrentVersionExpirationDays: 5 });
     const output = resource(tf, 'alicloud_oss_bucket', 'Storage/Output/Bucket');
     expect(output.lifecycle_rule).toEqual([
       { id: 'abort-incomplete-multipart-uploads', enabled: true, abort_multipart_upload: [{ days: 7 }] },
       { id: 'expire-noncurrent-versions', enabled: true, noncurrent_version_expiration: [{ days: 5 }] },
       { id: 'expire-outputs', enabled: true, expiration: [{ days: 30 }] },
-      { id: 'expire-job-records', enabled: true, prefix: 'snapshot-jobs/', expiration: [{ days: 10 }] },
     ]);
-    // Two expiration rules overlap on snapshot-jobs/: OSS needs to be told that is intended.
-    expect(output.lifecycle_rule_allow_same_action_overlap).toBe(true);
+    // Job records live in Tablestore (their expiry is the table's TTL): no rule of theirs here.
+    expect(output.lifecycle_rule_allow_same_action_overlap).toBeUndefined();
     expect(resource(tf, 'alicloud_oss_bucket', 'Storage/Input/Bucket').lifecycle_rule).toContainEqual({ id: 'expire-inputs', enabled: true, expiration: [{ days: 3 }] });
     for (const which of ['Input', 'Output']) {
       expect(resource(tf, 'alicloud_oss_bucket_versioning', `Storage/${which}/Versioning`)).toMatchObject({ bucket: bucketRef(tf, which as 'Input'), status: 'Enabled' });
@@ -93,7 +89,7 @@ describe('existing buckets', () => {
     expect(pipeline.inputBucketName).toBe('legacy-videos');
     expect(pipeline.outputBucketName).toBe('legacy-thumbs');
     const env = resource(tf, 'alicloud_fcv3_function', 'Compute/Api').environment_variables;
-    expect([env.SNAPSHOT_INPUT_BUCKET, env.SNAPSHOT_OUTPUT_BUCKET, env.SNAPSHOT_JOB_BUCKET]).toEqual(['legacy-videos', 'legacy-thumbs', 'legacy-thumbs']);
+    expect([env.SNAPSHOT_INPUT_BUCKET, env.SNAPSHOT_OUTPUT_BUCKET]).toEqual(['legacy-videos', 'legacy-thumbs']);
     expect(policyOf(tf, 'FunctionRole/Policy').Statement[0].Resource).toEqual([`acs:oss:*:${ACCOUNT}:legacy-videos/*`]);
     const outputs = Object.entries(tf.output).filter(([k]) => /input_bucket|output_bucket/.test(k)).map(([, o]) => o.value).sort();
     expect(outputs).toEqual(['legacy-thumbs', 'legacy-videos']);

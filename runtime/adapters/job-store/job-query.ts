@@ -16,7 +16,7 @@ export function newestFirst(a: SnapshotJob, b: SnapshotJob): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-function matches(job: SnapshotJob, q: JobQuery): boolean {
+export function matches(job: SnapshotJob, q: JobQuery): boolean {
   if (q.pipelineId !== undefined && job.request.pipelineId !== q.pipelineId) return false;
   if (q.state !== undefined && job.state !== q.state) return false;
   if (q.fromMs !== undefined && job.createdAtMs < q.fromMs) return false;
