@@ -2,7 +2,7 @@
  * Tablestore for the functions' shared state: the job records (one row per job, with the secondary
  * indexes `QuerySnapshotJobList` and the stale-job sweep read) and the signature nonces the API
  * accepts once across all its instances. The table layout is the runtime's
- * (runtime/adapters/tablestore/tablestore-schema.ts), so the construct and the code that reads the
+ * (runtime/core/tablestore-layout.ts), so the construct and the code that reads the
  * tables cannot drift apart.
  *
  * The instance is created in capacity (pay-as-you-go) mode, or an existing one is used: Tablestore
@@ -20,7 +20,7 @@ import {
   jobIndexName,
   NONCE_COLUMNS,
   NONCE_TTL_SECONDS,
-} from '../runtime/adapters/tablestore/tablestore-schema';
+} from '../runtime/core/tablestore-layout';
 
 /** 3..16 letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
 export const OTS_INSTANCE_RE = /^[A-Za-z][A-Za-z0-9-]{1,14}[A-Za-z0-9]$/;

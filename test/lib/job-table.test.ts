@@ -1,5 +1,5 @@
 /** The Tablestore part of the construct: instance, tables, indexes, outputs and their props. */
-import { JOB_INDEX_COLUMNS } from '../../runtime/adapters/tablestore/tablestore-schema';
+import { JOB_INDEX_COLUMNS } from '../../runtime/core/tablestore-layout';
 import { ACCOUNT, ref, REGION, resource, resources, synthPipeline } from './synth';
 
 describe('Tablestore for job records and nonces', () => {

@@ -1,5 +1,5 @@
 /**
- * Job records in a Tablestore table (schema: adapters/tablestore/tablestore-schema.ts), for the
+ * Job records in a Tablestore table (schema: core/tablestore-layout.ts), for the
  * deployed service: every API and worker instance shares it, writes are conditional on the server
  * (so no instance can overwrite another's newer record), and every query costs a number of requests
  * that does not depend on how many jobs are stored:
@@ -23,7 +23,7 @@ import { FINAL_STATES, type SnapshotJob } from '../../core/model';
 import type { JobQuery, JobStore } from '../../core/ports';
 import { columnsOf, int, TableStore, TablestoreConnection, TablestoreError } from '../tablestore/tablestore-client';
 import type { TablestoreConnectionOptions } from '../tablestore/tablestore-client';
-import { jobIndexName, JOB_COLUMNS as C, JOB_INDEX_COLUMNS, PENDING, type JobIndexKind } from '../tablestore/tablestore-schema';
+import { jobIndexName, JOB_COLUMNS as C, JOB_INDEX_COLUMNS, PENDING, type JobIndexKind } from '../../core/tablestore-layout';
 import type { SdkRow } from '../tablestore/tablestore-types';
 import { assertStorableId, matches, parseJobRecord } from './job-query';
 

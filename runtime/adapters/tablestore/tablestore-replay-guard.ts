@@ -13,7 +13,7 @@ import type { NonceVerdict } from '../../api/nonce-cache';
 import type { ReplayGuard } from '../../api/replay-guard';
 import { columnsOf, int, TableStore, TablestoreConnection, TablestoreError } from './tablestore-client';
 import type { TablestoreConnectionOptions } from './tablestore-client';
-import { NONCE_COLUMNS as C } from './tablestore-schema';
+import { NONCE_COLUMNS as C } from '../../core/tablestore-layout';
 import type { SdkRow } from './tablestore-types';
 
 export interface TablestoreReplayGuardOptions extends TablestoreConnectionOptions {

@@ -1,5 +1,5 @@
 /** The tables the construct creates (lib/job-table.ts), created in a test server. */
-import { JOB_DEFINED_COLUMNS, JOB_INDEX_COLUMNS, JOB_INDEX_KINDS, jobIndexName, NONCE_TTL_SECONDS } from '../../../runtime/adapters/tablestore/tablestore-schema';
+import { JOB_DEFINED_COLUMNS, JOB_INDEX_COLUMNS, JOB_INDEX_KINDS, jobIndexName, NONCE_TTL_SECONDS } from '../../../runtime/core/tablestore-layout';
 import { TablestoreServer, type ServerCredential } from './tablestore-server';
 
 export const OTS_INSTANCE = 'snapshot-test';

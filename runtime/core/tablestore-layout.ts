@@ -1,6 +1,8 @@
 /**
  * The Tablestore tables the cloud runtime uses, in one place: the construct creates exactly these
- * (lib/job-table.ts) and the adapters read and write exactly these, so the two cannot drift.
+ * (lib/job-table.ts) and the adapters read and write exactly these, so the two cannot drift. Pure
+ * data, in core so that the construct (which ships only lib/ and the runtime/core modules it
+ * imports) can use it without the Tablestore SDK.
  *
  * Jobs table: one row per job, primary key `id`. Every write is a whole-row PutRow (the table
  * forbids UpdateRow, which Tablestore requires for secondary indexes on a table with a TTL), so a
