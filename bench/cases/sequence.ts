@@ -144,23 +144,19 @@ export async function sprite(ctx: BenchContext): Promise<CaseResult> {
     const times = Array.from({ length: sp.num }, (_, i) => i * sp.intervalSec * 1000);
     variants.push({
       id: 'project-capture',
-      label: `project: capture module, ${sp.num} intra cells + composeSprite`,
+      label: `project: capture module captureSprites, ${sp.num} intra cells`,
       role: 'project-direct',
       run: () =>
         measureDirect(async () => {
-          const capture = newCapture();
-          const frames = await capture.capture({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), {
-            frameType: 'intra',
-            width: sp.cellWidth,
-            height: sp.cellHeight,
-          });
-          await capture.composeSprite({
-            width: sp.columns * sp.cellWidth,
-            height: sp.lines * sp.cellHeight,
+          await newCapture().captureSprites({ uri: v.file, sizeBytes: v.sizeBytes }, times.map((timeMs) => ({ timeMs })), { frameType: 'intra' }, {
+            columns: sp.columns,
+            lines: sp.lines,
+            margin: 0,
+            padding: 0,
             cellWidth: sp.cellWidth,
             cellHeight: sp.cellHeight,
             background: 'black',
-            cells: frames.map((f, i) => ({ jpeg: f.jpeg, x: (i % sp.columns) * sp.cellWidth, y: Math.floor(i / sp.columns) * sp.cellHeight })),
+            cellSelStep: 1,
           });
         }),
     });

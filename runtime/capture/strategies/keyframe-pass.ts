@@ -15,7 +15,7 @@ export async function keyframePass(
   source: MediaSource,
   timesSec: readonly number[],
   picture: readonly string[],
-  a: { pool: ProcessPool; signal?: AbortSignal },
+  a: { pool: ProcessPool; signal?: AbortSignal; onDump?: (stderr: string) => void },
 ): Promise<(Grabbed | undefined)[]> {
   const last = Math.max(...timesSec);
   // Stop decoding at the first key frame after the last time asked for.
@@ -29,6 +29,7 @@ export async function keyframePass(
       }),
     a.signal,
   );
+  a.onDump?.(stderr);
   const jpegs = splitJpegs(stdout);
   const keys: number[] = [];
   const re = /\[showinfo@keys @ [^\]]+\] n:\s*\d+ pts:\s*-?\d+ pts_time:\s*(-?[\d.e+-]+)/g;
