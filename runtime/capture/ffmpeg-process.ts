@@ -57,6 +57,9 @@ const MAX_STDERR_CHARS = 8 * 1024 * 1024;
 /** Pids of the ffmpeg processes running now (observability, and lets tests see a kill). */
 export const liveFfmpegPids = new Set<number>();
 
+/** Processes started since load (lets tests and the bench count processes per capture). */
+export const ffmpegStats = { started: 0 };
+
 /**
  * For http(s) inputs: when a response ends before the range it started (a dropped connection, a
  * CDN or origin answering in pieces), ask again from where it stopped instead of reporting EOF.
@@ -110,9 +113,15 @@ export async function runFfmpeg(run: FfmpegRun): Promise<FfmpegResult> {
   const { signal } = run;
   signal?.throwIfAborted();
   const { args, stdin } = ffmpegArguments(run);
+  let bin: string;
+  try {
+    bin = ffmpegPath();
+  } catch (e) {
+    throw Errors.internal(e instanceof Error ? e.message : String(e));
+  }
   const scriptDir = await withFilterScript(args);
   try {
-    return await spawnFfmpeg(ffmpegPath(), args, stdin, run);
+    return await spawnFfmpeg(bin, args, stdin, run);
   } finally {
     if (scriptDir) await fsp.rm(scriptDir, { recursive: true, force: true });
   }
@@ -131,6 +140,7 @@ function spawnFfmpeg(bin: string, args: string[], stdin: Readable | undefined, r
       return reject(spawnFailure(e as NodeJS.ErrnoException, bin, args.reduce((n, a) => n + a.length + 1, 0)));
     }
     const pid = child.pid;
+    ffmpegStats.started++;
     if (pid) liveFfmpegPids.add(pid);
     const chunks: Buffer[] = [];
     const extraChunks: Buffer[][] = (run.extraOutputs ?? []).map((_, i) => {

@@ -142,7 +142,7 @@ export function createFfmpegCapture(opts: FfmpegCaptureOptions = {}): FfmpegCapt
     const chosen = strategy ?? chooseStrategy(frames, options, durationSec);
     let grabbed: (Grabbed | undefined)[] | undefined;
     const even = chosen === 'fps-pass' ? evenlySpaced(timesSec) : undefined;
-    if (even) grabbed = await fpsPassFrames(source, even, picture, { pool, signal, frameType: options.frameType, onDump });
+    if (even) grabbed = await fpsPassFrames(source, even, picture, { pool, signal, frameType: options.frameType, frameRate: media.frameRate, onDump });
     if (!grabbed && chosen === 'keyframe-pass') grabbed = await keyframePass(source, timesSec, picture, { pool, signal, onDump });
     if (!grabbed) {
       const targets = timesSec.map((timeSec) => ({ timeSec, frameType: options.frameType }));
@@ -183,7 +183,7 @@ export function createFfmpegCapture(opts: FfmpegCaptureOptions = {}): FfmpegCapt
     // Tiled in the decode pass where one pass is the strategy anyway.
     if (even && !options.blackFilter && chooseStrategy(frames, options, media.durationMs / 1000) !== 'seek-per-frame') {
       const sheets = await withCheckedFacts(source, signal, (m, onDump) =>
-        fpsPassSheets(source, even, pictureFilters(m, { width: grid.cellWidth, height: grid.cellHeight }), grid, { pool, signal, frameType: options.frameType, onDump }),
+        fpsPassSheets(source, even, pictureFilters(m, { width: grid.cellWidth, height: grid.cellHeight }), grid, { pool, signal, frameType: options.frameType, frameRate: m.frameRate, onDump }),
       );
       signal?.throwIfAborted();
       if (sheets) return { frames: frames.map((f) => ({ requestedMs: f.timeMs })), sheets };

@@ -24,6 +24,7 @@ import type { ProcessPool } from '../process-pool';
 import { tileFilters } from '../sprite-composer';
 
 const EPS = 0.0005;
+const TOLERANCE_SEC = 0.001 + 1e-9;
 /** Below this the pass reads from the start instead of seeking (see frame-grabber). */
 const NO_SEEK_BELOW_SEC = 0.25;
 
@@ -33,14 +34,17 @@ export interface EvenTimes {
   readonly count: number;
 }
 
-/** The times as T0 + k·step when they are (to half a millisecond), else undefined. */
+/**
+ * The times as T0 + k·step when they are, to the millisecond (average mode floors each time to a
+ * whole millisecond), else undefined.
+ */
 export function evenlySpaced(timesSec: readonly number[]): EvenTimes | undefined {
   const n = timesSec.length;
   if (n < 2) return undefined;
   const startSec = timesSec[0];
   const stepSec = (timesSec[n - 1] - startSec) / (n - 1);
   if (!(stepSec > 0)) return undefined;
-  for (let k = 0; k < n; k++) if (Math.abs(timesSec[k] - (startSec + k * stepSec)) > EPS) return undefined;
+  for (let k = 0; k < n; k++) if (Math.abs(timesSec[k] - (startSec + k * stepSec)) > TOLERANCE_SEC) return undefined;
   return { startSec, stepSec, count: n };
 }
 
@@ -58,55 +62,66 @@ interface PassArgs {
   pool: ProcessPool;
   signal?: AbortSignal;
   frameType: FrameType;
+  frameRate: number;
   onDump?: (stderr: string) => void;
 }
 
-/** The shared head of the graph: decode, pick one frame per slot, report slots, picture filters. */
-function pickGraph(times: EvenTimes, frameType: FrameType, seekSec: number, picture: readonly string[]): string[] {
+/**
+ * The shared head of the graph: decode, pick one frame per slot, picture filters. The picture
+ * filters run before the pick when there are more slots than frames (a frame repeated in many
+ * cells is scaled once), after it otherwise. `showinfo` reports the frames that enter the pick
+ * (never one line per slot: 100,000 log lines cost more than the pass).
+ */
+function pickGraph(times: EvenTimes, frameType: FrameType, seekSec: number, picture: readonly string[], frameRate: number): string[] {
   const lastRel = times.startSec + (times.count - 1) * times.stepSec - seekSec;
   const shift = times.startSec - seekSec - times.stepSec + EPS;
+  // Key frames are few: scaling each once is cheap. All frames: only when slots outnumber them.
+  const pictureFirst = frameType === 'intra' || times.stepSec < 1 / frameRate;
   return [
     // Nothing after the last time is decoded.
     `trim=end=${(lastRel + EPS).toFixed(6)}`,
     // Decoders that ignore -skip_frame (VP9) still deliver every frame.
     ...(frameType === 'intra' ? ['select=eq(key\\,1)'] : []),
+    'showinfo@picks',
+    ...(pictureFirst ? picture : []),
     `setpts=PTS-(${shift.toFixed(6)})/TB`,
     `fps=fps=1/${times.stepSec.toFixed(6)}:round=down:eof_action=pass`,
     'trim=start=0',
     `trim=end_frame=${times.count}`,
-    'showinfo@slots',
-    ...picture,
+    ...(pictureFirst ? [] : picture),
   ];
 }
 
-function inputOptions(times: EvenTimes, frameType: FrameType, threads: number): { seekSec: number; options: string[] } {
+/**
+ * Whether every slot gets a frame: the pick fills all slots from the first frame on (the end is
+ * filled by the last frame), so only a first frame after T0 leaves slots out.
+ */
+function fillsEverySlot(stderr: string, times: EvenTimes, seekSec: number): boolean {
+  const first = /\[showinfo@picks @ [^\]]+\] n:\s*\d+ pts:\s*-?\d+ pts_time:\s*(-?[\d.e+-]+)/.exec(stderr);
+  return !!first && Number(first[1]) <= times.startSec - seekSec + EPS;
+}
+
+function inputOptions(times: EvenTimes, frameType: FrameType): { seekSec: number; options: string[] } {
   const seekSec = times.startSec < NO_SEEK_BELOW_SEC ? 0 : times.startSec;
-  const options = [
-    ...(frameType === 'intra' ? ['-skip_frame', 'nokey'] : []),
-    ...(seekSec > 0 ? ['-noaccurate_seek', '-ss', seekSec.toFixed(6)] : []),
-    '-threads',
-    String(threads),
-  ];
+  const options = [...(frameType === 'intra' ? ['-skip_frame', 'nokey'] : []), ...(seekSec > 0 ? ['-noaccurate_seek', '-ss', seekSec.toFixed(6)] : [])];
   return { seekSec, options };
-}
-
-function slotsOf(stderr: string): number {
-  return (stderr.match(/\[showinfo@slots @ [^\]]+\] n:/g) ?? []).length;
 }
 
 /** One picture per time, in order; undefined when the pass could not fill every slot. */
 export async function fpsPassFrames(source: MediaSource, times: EvenTimes, picture: readonly string[], a: PassArgs): Promise<Grabbed[] | undefined> {
-  const { stdout, stderr } = await a.pool.run(() => {
-    const { seekSec, options } = inputOptions(times, a.frameType, a.pool.threadsPerProcess());
-    return runFfmpeg({
-      inputs: [{ source: source.uri, options }],
-      outputOptions: ['-map', '0:v:0', '-an', '-sn', '-vf', pickGraph(times, a.frameType, seekSec, picture).join(','), '-vsync', '0', ...jpegOutputOptions()],
-      signal: a.signal,
-    });
-  }, a.signal);
+  const { seekSec, options } = inputOptions(times, a.frameType);
+  const { stdout, stderr } = await a.pool.run(
+    () =>
+      runFfmpeg({
+        inputs: [{ source: source.uri, options: [...options, '-threads', String(a.pool.threadsPerProcess())] }],
+        outputOptions: ['-map', '0:v:0', '-an', '-sn', '-vf', pickGraph(times, a.frameType, seekSec, picture, a.frameRate).join(','), '-vsync', '0', ...jpegOutputOptions()],
+        signal: a.signal,
+      }),
+    a.signal,
+  );
   a.onDump?.(stderr);
   const jpegs = splitJpegs(stdout);
-  if (slotsOf(stderr) !== times.count || jpegs.length !== times.count) return undefined;
+  if (!fillsEverySlot(stderr, times, seekSec) || jpegs.length !== times.count) return undefined;
   return jpegs.map((jpeg, k) => ({ timeSec: times.startSec + k * times.stepSec, jpeg }));
 }
 
@@ -125,23 +140,23 @@ export async function fpsPassSheets(source: MediaSource, times: EvenTimes, pictu
   if (fullSheets > 0) branches.push({ label: 'full', chain: `trim=end_frame=${fullSheets * perSheet},${tile(grid.lines, perSheet)}` });
   if (rest > 0) branches.push({ label: 'last', chain: `trim=start_frame=${fullSheets * perSheet},${tile(Math.ceil(rest / grid.columns), rest)}` });
 
+  const { seekSec, options } = inputOptions(times, a.frameType);
   const { stdout, stderr, extra } = await a.pool.run(() => {
-    const { seekSec, options } = inputOptions(times, a.frameType, a.pool.threadsPerProcess());
-    const head = [...pickGraph(times, a.frameType, seekSec, picture), ...(step > 1 ? [`select=not(mod(n\\,${step}))`] : [])].join(',');
+    const head = [...pickGraph(times, a.frameType, seekSec, picture, a.frameRate), ...(step > 1 ? [`select=not(mod(n\\,${step}))`] : [])].join(',');
     const graph =
       branches.length === 1
         ? `[0:v:0]${head},${branches[0].chain}[${branches[0].label}]`
         : `[0:v:0]${head},split=2[a][b];[a]${branches[0].chain}[full];[b]${branches[1].chain}[last]`;
     const out = (label: string) => ['-map', `[${label}]`, '-vsync', '0', ...jpegOutputOptions()];
     return runFfmpeg({
-      inputs: [{ source: source.uri, options }],
+      inputs: [{ source: source.uri, options: [...options, '-threads', String(a.pool.threadsPerProcess())] }],
       outputOptions: ['-filter_complex', graph, ...out(branches[0].label)],
       extraOutputs: branches.length === 2 ? [out('last')] : [],
       signal: a.signal,
     });
   }, a.signal);
   a.onDump?.(stderr);
-  if (slotsOf(stderr) !== times.count) return undefined;
+  if (!fillsEverySlot(stderr, times, seekSec)) return undefined;
   const sheets = [...splitJpegs(stdout), ...(extra[0] ? splitJpegs(extra[0]) : [])];
   return sheets.length === fullSheets + (rest > 0 ? 1 : 0) ? sheets : undefined;
 }
