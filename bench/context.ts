@@ -25,6 +25,8 @@ export interface BenchContext {
   newCapture?: () => FrameCapture;
   captureError?: string;
   log: (s: string) => void;
+  /** The second build's run: the naive full-decode and download baselines are left out. */
+  secondary?: boolean;
 }
 
 /** Issue 5's times are for a 600 s file; quick runs keep the same relative position. */

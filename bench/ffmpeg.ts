@@ -1,35 +1,88 @@
 /**
- * The one ffmpeg binary every case uses, project and baselines alike, so that ratios compare
- * strategies and not builds. Resolution follows the capture module when it exists, so the bench
- * measures exactly the binary the service runs.
+ * The ffmpeg build every case of a run uses, project and baselines alike, so that ratios compare
+ * strategies and not builds. The run names it and pins it: `FFMPEG_PATH` is set for the capture
+ * module in this process and passed explicitly to the service child.
+ *
+ * Builds: `system` (the first ffmpeg on PATH outside node_modules, e.g. Debian's 5.1: what most
+ * machines that run `npm start` have, and close to the FC FFmpeg 6 layer) and `npm` (the 2018
+ * static build of @ffmpeg-installer/ffmpeg). A user's FFMPEG_PATH is its own build, `FFMPEG_PATH`.
+ * Reports name a build by its label and a path that is relative to the repository, or only the
+ * binary's name when it lives elsewhere: committed results carry no machine's paths.
  */
 import { spawn, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { childrenCpuMs, selfCpuMs } from './proc';
 
-interface Binaries {
+export interface Binaries {
+  /** `system`, `npm` or `FFMPEG_PATH`. */
+  name: string;
   ffmpeg: string;
   ffprobe: string;
-  source: string;
+  /** How the report shows where it is (never an absolute path outside the repository). */
+  shown: string;
 }
 
-let cached: Binaries | undefined;
+const REPO = path.join(__dirname, '..');
+let current: Binaries | undefined;
+
+function executable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function shown(file: string, how: string): string {
+  const rel = path.relative(REPO, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? `${path.basename(file)} (${how})` : rel;
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || dir.includes('node_modules')) continue;
+    const f = path.join(dir, name);
+    if (executable(f)) return f;
+  }
+  return undefined;
+}
+
+/** The builds this machine has. */
+export function builds(): { system?: Binaries; npm?: Binaries; env?: Binaries } {
+  const out: { system?: Binaries; npm?: Binaries; env?: Binaries } = {};
+  const sys = onPath('ffmpeg');
+  if (sys) out.system = { name: 'system', ffmpeg: sys, ffprobe: onPath('ffprobe') ?? '', shown: shown(sys, 'on PATH') };
+  try {
+    const ff = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+    const fp = (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+    if (executable(ff)) out.npm = { name: 'npm', ffmpeg: ff, ffprobe: fp, shown: shown(ff, '@ffmpeg-installer/ffmpeg') };
+  } catch {
+    // not installed
+  }
+  if (process.env.FFMPEG_PATH) {
+    const ff = process.env.FFMPEG_PATH;
+    out.env = { name: 'FFMPEG_PATH', ffmpeg: ff, ffprobe: process.env.FFPROBE_PATH ?? out.system?.ffprobe ?? out.npm?.ffprobe ?? '', shown: shown(ff, 'FFMPEG_PATH') };
+  }
+  return out;
+}
+
+/** Pins a build for what follows: this process's capture module and every child it starts. */
+export function useBinaries(b: Binaries): void {
+  current = b;
+  process.env.FFMPEG_PATH = b.ffmpeg;
+  if (b.ffprobe) process.env.FFPROBE_PATH = b.ffprobe;
+}
 
 export function binaries(): Binaries {
-  if (cached) return cached;
-  try {
-    // The capture module owns the lookup order (FFMPEG_PATH, PATH, installer); reuse it when present.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(path.join(__dirname, '..', 'runtime', 'capture', 'ffmpeg-binaries')) as { ffmpegPath(): string; ffprobePath(): string };
-    cached = { ffmpeg: mod.ffmpegPath(), ffprobe: mod.ffprobePath(), source: 'runtime/capture/ffmpeg-binaries.ts' };
-  } catch {
-    cached = {
-      ffmpeg: process.env.FFMPEG_PATH || (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
-      ffprobe: process.env.FFPROBE_PATH || (require('@ffprobe-installer/ffprobe') as { path: string }).path,
-      source: process.env.FFMPEG_PATH ? 'FFMPEG_PATH' : '@ffmpeg-installer/ffmpeg (bench fallback)',
-    };
+  if (!current) {
+    const b = builds();
+    const pick = b.env ?? b.system ?? b.npm;
+    if (!pick) throw new Error('no ffmpeg: install one on PATH or run npm install');
+    useBinaries(pick);
   }
-  return cached;
+  return current!;
 }
 
 export function ffmpegVersion(): string {

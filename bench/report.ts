@@ -41,9 +41,20 @@ export interface BenchReport {
   wallMs: number;
   quick: boolean;
   machine: { nproc: number; cpuModel: string; memGiB: number; node: string; loadAvgAtStart: number[]; loadAvgAtEnd?: number[]; otherProcessesCpuShare?: number };
-  ffmpeg: { path: string; version: string; source: string };
+  ffmpeg: FfmpegInfo;
   media: { key: string; label: string; file: string; sizeBytes: number; generatedMs: number }[];
   cases: CaseResult[];
+  /** The key cases again with the second build (`--ffmpeg both`). */
+  second?: { ffmpeg: FfmpegInfo; cases: CaseResult[] };
+}
+
+export interface FfmpegInfo {
+  /** `system`, `npm` or `FFMPEG_PATH`. */
+  build: string;
+  /** Relative to the repository, or the binary's name: never a machine's absolute path. */
+  path: string;
+  version: string;
+  source: string;
 }
 
 export function atMost(text: string, value: number, limit: number, unit: TargetCheck['unit']): TargetCheck {
@@ -105,7 +116,7 @@ export function formatCase(c: CaseResult): string {
 }
 
 export function formatSummary(r: BenchReport): string {
-  const all = r.cases.flatMap((c) => c.targets);
+  const all = [...r.cases, ...(r.second?.cases ?? [])].flatMap((c) => c.targets);
   const met = all.filter((t) => t.met).length;
   const notRun = r.cases.filter((c) => c.error).map((c) => c.id);
   return [
@@ -119,18 +130,11 @@ export function formatSummary(r: BenchReport): string {
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
-/** The same figures as Markdown, for docs/performance.md. */
-export function formatMarkdown(r: BenchReport): string {
+function caseTable(cases: CaseResult[]): string[] {
   const out: string[] = [];
-  out.push(`Run of ${r.startedAt} (${r.quick ? 'QUICK, small media' : 'full'}), ${(r.wallMs / 1000).toFixed(0)} s wall. ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node}.`);
-  out.push(`ffmpeg: \`${r.ffmpeg.version}\` at \`${r.ffmpeg.path}\` (${r.ffmpeg.source}).`);
-  if (r.machine.otherProcessesCpuShare !== undefined) {
-    out.push(`Other processes used ${(100 * r.machine.otherProcessesCpuShare).toFixed(0)}% of the machine's CPU during the run (load average ${r.machine.loadAvgAtStart.join(' ')} at start).`);
-  }
-  out.push('');
   out.push('| case | variant | median | min..max | CPU s (median) | read | project / this |');
   out.push('|---|---|---:|---:|---:|---:|---:|');
-  for (const c of r.cases) {
+  for (const c of cases) {
     if (c.error) {
       out.push(`| ${cell(c.title)} | not run: ${cell(c.error)} | | | | | |`);
       continue;
@@ -144,13 +148,49 @@ export function formatMarkdown(r: BenchReport): string {
       );
     });
   }
-  out.push('');
-  out.push('| target | result | value | limit | margin |');
-  out.push('|---|---|---:|---:|---:|');
-  for (const c of r.cases) {
+  return out;
+}
+
+function targetTable(cases: CaseResult[]): string[] {
+  const out = ['| target | result | value | limit | margin |', '|---|---|---:|---:|---:|'];
+  for (const c of cases) {
     for (const t of c.targets) {
       out.push(`| ${cell(t.text)} | ${t.met ? 'MET' : '**MISSED**'} | ${fmtValue(t.value, t.unit)} | ${fmtValue(t.limit, t.unit)} | ${t.margin >= 0 ? '' : '-'}${fmtValue(Math.abs(t.margin), t.unit)} |`);
     }
   }
+  return out;
+}
+
+/** Each target of the second build's cases next to the same target with the first build. */
+function bothBuilds(r: BenchReport): string[] {
+  if (!r.second) return [];
+  const out = [`| target | ${r.ffmpeg.build} build | ${r.second.ffmpeg.build} build |`, '|---|---:|---:|'];
+  for (const c of r.second.cases) {
+    const first = r.cases.find((x) => x.id === c.id);
+    for (const t of c.targets) {
+      const u = first?.targets.find((x) => x.text === t.text);
+      const show = (x?: TargetCheck) => (x ? `${fmtValue(x.value, x.unit)} ${x.met ? 'MET' : '**MISSED**'}` : 'not run');
+      out.push(`| ${cell(t.text)} | ${show(u)} | ${show(t)} |`);
+    }
+  }
+  return out;
+}
+
+const ffmpegLine = (f: FfmpegInfo): string => `ffmpeg (${f.build} build): \`${f.version}\`, \`${f.path}\`.`;
+
+/** The same figures as Markdown, for docs/performance.md. */
+export function formatMarkdown(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(`Run of ${r.startedAt} (${r.quick ? 'QUICK, small media' : 'full'}), ${(r.wallMs / 1000).toFixed(0)} s wall. ${r.machine.nproc} cores (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node}.`);
+  out.push(ffmpegLine(r.ffmpeg));
+  if (r.second) out.push(`Second column: ${ffmpegLine(r.second.ffmpeg)}`);
+  if (r.machine.otherProcessesCpuShare !== undefined) {
+    out.push(
+      `Other processes used ${(100 * r.machine.otherProcessesCpuShare).toFixed(0)}% of the machine's CPU during the run (load average ${r.machine.loadAvgAtStart.join(' ')} at start, ${(r.machine.loadAvgAtEnd ?? []).join(' ')} at end).`,
+    );
+  }
+  if (r.second) out.push('', ...bothBuilds(r));
+  out.push('', `With the ${r.ffmpeg.build} build:`, '', ...caseTable(r.cases), '', ...targetTable(r.cases));
+  if (r.second) out.push('', `With the ${r.second.ffmpeg.build} build:`, '', ...caseTable(r.second.cases), '', ...targetTable(r.second.cases));
   return `${out.join('\n')}\n`;
 }

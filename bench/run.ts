@@ -6,6 +6,11 @@
  *   npm run bench                      full run (fresh clone: < 10 min on 2 cores)
  *   npm run bench -- --quick           smoke run on small media, results under bench/.cache/results-quick/
  *   npm run bench -- --cases sync-exact,sprite   (results under bench/.cache/results-partial/)
+ *   npm run bench -- --ffmpeg system|npm|both    which build(s); default both
+ *
+ * Builds (bench/ffmpeg.ts): every case runs with the system ffmpeg when there is one (else the npm
+ * build); with `both` the key cases (SECOND_CASES) then run again with the npm build, without the
+ * naive full-decode baselines, as a second column.
  *
  * Targets are tracked, not asserted: the exit code is 0 unless the bench itself breaks.
  */
@@ -14,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderLatencySvg } from './chart-svg';
 import { loadCapture, type BenchContext } from './context';
-import { binaries, ffmpegVersion } from './ffmpeg';
+import { builds, ffmpegVersion, useBinaries, type Binaries } from './ffmpeg';
 import { prepareMedia } from './media';
 import { childrenCpuMs, machineBusyMs, selfCpuMs } from './proc';
 import { RangeServer } from './range-server';
@@ -38,8 +43,17 @@ const CASES: Record<string, { needs: ('service' | 'capture')[]; run: (ctx: Bench
   synth: { needs: [], run: synth },
 };
 
-function parseArgs(argv: string[]): { quick: boolean; cases: string[] } {
+/** The cases the second build runs: the targets' ratios and bytes. */
+const SECOND_CASES = ['sync-exact', 'sync-intra', 'sprite', 'http-faststart'];
+
+function parseArgs(argv: string[]): { quick: boolean; cases: string[]; ffmpeg: 'system' | 'npm' | 'both' } {
   const quick = argv.includes('--quick');
+  const f = argv.indexOf('--ffmpeg');
+  const ffmpeg = (f >= 0 ? argv[f + 1] : 'both') as 'system' | 'npm' | 'both';
+  if (!['system', 'npm', 'both'].includes(ffmpeg)) {
+    console.error(`--ffmpeg takes system, npm or both, got ${ffmpeg}`);
+    process.exit(2);
+  }
   const i = argv.indexOf('--cases');
   const list = i >= 0 ? (argv[i + 1] ?? '').split(',').filter(Boolean) : Object.keys(CASES);
   const unknown = list.filter((c) => !CASES[c]);
@@ -47,7 +61,7 @@ function parseArgs(argv: string[]): { quick: boolean; cases: string[] } {
     console.error(`unknown case(s): ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
     process.exit(2);
   }
-  return { quick, cases: list };
+  return { quick, cases: list, ffmpeg };
 }
 
 function machine(): BenchReport['machine'] {
@@ -62,42 +76,14 @@ function machine(): BenchReport['machine'] {
   };
 }
 
-async function main(): Promise<void> {
-  const t0 = performance.now();
-  const busy0 = machineBusyMs();
-  const own0 = selfCpuMs() + childrenCpuMs();
-  const args = parseArgs(process.argv.slice(2));
-  const log = (s: string): void => console.log(s);
-  const bin = binaries();
-  const report: BenchReport = {
-    startedAt: new Date().toISOString(),
-    wallMs: 0,
-    quick: args.quick,
-    machine: machine(),
-    ffmpeg: { path: bin.ffmpeg, version: ffmpegVersion(), source: bin.source },
-    media: [],
-    cases: [],
-  };
-  log(`ffmpeg: ${report.ffmpeg.path} (${report.ffmpeg.source})\n  ${report.ffmpeg.version}`);
-  log(`machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, ${report.machine.memGiB} GiB, node ${report.machine.node}, load ${report.machine.loadAvgAtStart.join(' ')}`);
+function ffmpegInfo(b: Binaries): BenchReport['ffmpeg'] {
+  return { build: b.name, path: b.shown, version: ffmpegVersion(), source: 'bench/ffmpeg.ts (FFMPEG_PATH for the capture module and the service child)' };
+}
 
-  const media = await prepareMedia(args.quick, log);
-  report.media = Object.values(media).map((v) => ({ key: v.key, label: v.label, file: path.relative(path.join(__dirname, '..'), v.file), sizeBytes: v.sizeBytes, generatedMs: Math.round(v.generatedMs) }));
-
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-bench-out-'));
-  const rangeServer = await new RangeServer().listen();
-  const needs = new Set(args.cases.flatMap((c) => CASES[c].needs));
-  const ctx: BenchContext = {
-    quick: args.quick,
-    media,
-    reps: args.quick ? 2 : 4,
-    // A full decode of the 10-minute file takes ~40 s; when this run also had to generate the
-    // media, one repetition keeps a fresh clone inside the 10-minute budget.
-    heavyReps: args.quick || Object.values(media).some((v) => v.generatedMs > 0) ? 1 : 2,
-    tmpDir,
-    rangeServer,
-    log,
-  };
+/** Runs `ids` with the build pinned now: its own service child and capture module. */
+async function runPhase(ids: string[], base: Omit<BenchContext, 'service' | 'serviceError' | 'newCapture' | 'captureError'>, log: (s: string) => void): Promise<CaseResult[]> {
+  const ctx: BenchContext = { ...base };
+  const needs = new Set(ids.flatMap((c) => CASES[c].needs));
   if (needs.has('service')) {
     if (!fs.existsSync(path.join(__dirname, '..', 'runtime', 'entry', 'local-server.ts'))) {
       ctx.serviceError = 'runtime/entry/local-server.ts does not exist yet';
@@ -117,9 +103,9 @@ async function main(): Promise<void> {
     ctx.captureError = c.error;
     if (c.error) log(`capture module: NOT AVAILABLE (${c.error})`);
   }
-
+  const results: CaseResult[] = [];
   try {
-    for (const id of args.cases) {
+    for (const id of ids) {
       log(`\n-- ${id}`);
       const c0 = performance.now();
       let result: CaseResult;
@@ -129,14 +115,68 @@ async function main(): Promise<void> {
         result = { id, title: id, variants: [], comparisons: [], targets: [], notes: [], error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) };
       }
       result.wallMs = Math.round(performance.now() - c0);
-      report.cases.push(result);
+      results.push(result);
       ctx.service?.clearOutputs();
       ctx.service?.clearInputs();
-      fs.rmSync(tmpDir, { recursive: true, force: true });
-      fs.mkdirSync(tmpDir, { recursive: true });
+      fs.rmSync(ctx.tmpDir, { recursive: true, force: true });
+      fs.mkdirSync(ctx.tmpDir, { recursive: true });
     }
   } finally {
     await ctx.service?.close();
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const busy0 = machineBusyMs();
+  const own0 = selfCpuMs() + childrenCpuMs();
+  const args = parseArgs(process.argv.slice(2));
+  const log = (s: string): void => console.log(s);
+  const found = builds();
+  const primary = args.ffmpeg === 'npm' ? found.npm : (found.env ?? found.system ?? found.npm);
+  if (!primary) throw new Error(`no ${args.ffmpeg === 'npm' ? 'npm' : ''} ffmpeg found: install one on PATH or run npm install`);
+  const second = args.ffmpeg === 'both' && found.npm && found.npm.ffmpeg !== primary.ffmpeg ? found.npm : undefined;
+  useBinaries(primary);
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    wallMs: 0,
+    quick: args.quick,
+    machine: machine(),
+    ffmpeg: ffmpegInfo(primary),
+    media: [],
+    cases: [],
+  };
+  log(`ffmpeg: ${report.ffmpeg.build} build, ${report.ffmpeg.path}\n  ${report.ffmpeg.version}`);
+  log(`machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, ${report.machine.memGiB} GiB, node ${report.machine.node}, load ${report.machine.loadAvgAtStart.join(' ')}`);
+
+  const media = await prepareMedia(args.quick, log);
+  report.media = Object.values(media).map((v) => ({ key: v.key, label: v.label, file: path.relative(path.join(__dirname, '..'), v.file), sizeBytes: v.sizeBytes, generatedMs: Math.round(v.generatedMs) }));
+
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-bench-out-'));
+  const rangeServer = await new RangeServer().listen();
+  const base = {
+    quick: args.quick,
+    media,
+    reps: args.quick ? 2 : 4,
+    // A full decode of the 10-minute file takes ~40 s; when this run also had to generate the
+    // media, one repetition keeps a fresh clone inside the 10-minute budget.
+    heavyReps: args.quick || Object.values(media).some((v) => v.generatedMs > 0) ? 1 : 2,
+    tmpDir,
+    rangeServer,
+    log,
+  };
+  try {
+    report.cases = await runPhase(args.cases, base, log);
+    const secondIds = args.cases.filter((c) => SECOND_CASES.includes(c));
+    if (second && secondIds.length > 0) {
+      useBinaries(second);
+      const info = ffmpegInfo(second);
+      log(`\n== second build: ${info.build}, ${info.path}\n  ${info.version}`);
+      report.second = { ffmpeg: info, cases: await runPhase(secondIds, { ...base, secondary: true }, log) };
+      useBinaries(primary);
+    }
+  } finally {
     await rangeServer.close();
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
@@ -147,11 +187,15 @@ async function main(): Promise<void> {
   const foreignMs = machineBusyMs() - busy0 - (selfCpuMs() + childrenCpuMs() - own0);
   report.machine.otherProcessesCpuShare = Math.max(0, Math.round((foreignMs / (report.wallMs * report.machine.nproc)) * 1000) / 1000);
   for (const c of report.cases) console.log(formatCase(c));
+  if (report.second) {
+    console.log(`\n==== with the ${report.second.ffmpeg.build} build (${report.second.ffmpeg.version})`);
+    for (const c of report.second.cases) console.log(formatCase(c));
+  }
   console.log(formatSummary(report));
 
-  // Only a full run of every case replaces the committed figures; quick runs (toy media) and
-  // partial runs (--cases) write to the gitignored cache.
-  const partial = args.cases.length < Object.keys(CASES).length;
+  // Only a full run of every case (with both builds where there are two) replaces the committed
+  // figures; quick runs (toy media) and partial runs write to the gitignored cache.
+  const partial = args.cases.length < Object.keys(CASES).length || (found.system !== undefined && found.npm !== undefined && !report.second);
   const outDir = args.quick ? path.join(__dirname, '.cache', 'results-quick') : partial ? path.join(__dirname, '.cache', 'results-partial') : path.join(__dirname, 'results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import Client, { QuerySnapshotJobListRequest, SubmitSnapshotJobRequest } from '@alicloud/mts20140618';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { binaries } from './ffmpeg';
 import { processTreeCpuMs, RssSampler } from './proc';
 
 interface ChildInfo {
@@ -50,6 +51,8 @@ export class BenchService {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'service-child.ts'), dataDir, String(opts.syncTimeoutMs)], {
       cwd: path.join(__dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The run's ffmpeg, explicitly: the service must not find another one on its own.
+      env: { ...process.env, FFMPEG_PATH: binaries().ffmpeg },
     });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {

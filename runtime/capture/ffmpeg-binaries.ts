@@ -1,10 +1,19 @@
 /**
- * Where the ffmpeg and ffprobe binaries are.
+ * Where the ffmpeg binary is. The runtime needs ffmpeg only: the facts about a video come from an
+ * in-process MP4/MOV index reader or from ffmpeg's own input dump (see probe.ts), never from
+ * ffprobe, which the FC FFmpeg6x layer does not document.
  *
- * Order: `FFMPEG_PATH` / `FFPROBE_PATH` (the cloud functions point these at the FFmpeg layer in
- * `/opt/bin`), then the first match on `PATH`, then the binaries bundled by `@ffmpeg-installer/ffmpeg`
- * and `@ffprobe-installer/ffprobe` so that `npm install` alone is enough locally. The installer
- * packages are required lazily: the cloud bundle leaves them out.
+ * Order: `FFMPEG_PATH` (the cloud functions point it at the FFmpeg layer, `/opt/bin/ffmpeg`),
+ * then the first match on `PATH`, then the binary bundled by `@ffmpeg-installer/ffmpeg` so that
+ * `npm install` alone is enough locally. The installer package is required lazily: the cloud
+ * bundle leaves it out.
+ *
+ * A configured path that is not an executable file is a deployment mistake, not a job failure:
+ * `checkFfmpegBinary()` throws once, at cold start (createFfmpegCapture calls it), with the
+ * variable and the path in the message, instead of every job failing on its own later.
+ *
+ * `ffprobePath()` remains for tools and tests that want ffprobe's JSON (`FFPROBE_PATH`, `PATH`,
+ * `@ffprobe-installer/ffprobe`); the runtime never calls it.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -41,7 +50,10 @@ function fromInstaller(pkg: string): string | undefined {
 
 function resolve(name: 'ffmpeg' | 'ffprobe', envVar: string, pkg: string): string {
   const fromEnv = process.env[envVar];
-  if (fromEnv) return fromEnv;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`${envVar} is ${fromEnv}, which is not an executable file: point ${envVar} at a ${name} binary, or unset it to use ${name} from PATH or ${pkg}`);
+    return fromEnv;
+  }
   const cached = cache.get(name);
   if (cached) return cached;
   const found = onPath(name) ?? fromInstaller(pkg);
@@ -54,6 +66,14 @@ function resolve(name: 'ffmpeg' | 'ffprobe', envVar: string, pkg: string): strin
 
 export function ffmpegPath(): string {
   return resolve('ffmpeg', 'FFMPEG_PATH', '@ffmpeg-installer/ffmpeg');
+}
+
+/**
+ * The cold-start check: resolves ffmpeg now and throws the one clear error when it is missing.
+ * Cheap (a stat); a later job never finds a broken configuration first.
+ */
+export function checkFfmpegBinary(): string {
+  return ffmpegPath();
 }
 
 export function ffprobePath(): string {

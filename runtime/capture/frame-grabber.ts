@@ -72,6 +72,8 @@ export async function grabFrames(
   signal?: AbortSignal,
   /** Decoder threads per input (see ProcessPool.threadsPerProcess). */
   threads = 1,
+  /** Receives ffmpeg's stderr (its input dump checks the probed facts). */
+  onDump?: (stderr: string) => void,
 ): Promise<(Grabbed | undefined)[]> {
   if (grabs.length === 0) return [];
   const branches = grabs.map((g, i) => `[${i}:v:0]${branchFilters(g, i).join(',')}[b${i}]`);
@@ -84,6 +86,7 @@ export async function grabFrames(
     outputOptions: ['-filter_complex', `${branches.join(';')};${joined}`, '-map', '[out]', '-an', '-sn', '-vsync', '0', ...jpegOutputOptions()],
     signal,
   });
+  onDump?.(stderr);
   const jpegs = splitJpegs(stdout);
   const times = branchTimes(stderr, grabs.length);
   const out: (Grabbed | undefined)[] = [];

@@ -1,69 +1,50 @@
 /**
  * What a video is, as displayed: size after rotation and pixel aspect, rotation, duration, rate,
- * codec and colour transfer. ffprobe first; when ffprobe itself crashes (the bundled static
- * ffprobe segfaults on MPEG-TS) the same facts are read from ffmpeg's own input dump, which also
- * proves a frame decodes.
+ * codec and colour transfer. No extra process where the container allows it: MP4/MOV facts come
+ * from the `moov` index read in-process (mp4-index.ts); other containers (and MP4s the reader
+ * declines) from ffmpeg's own input dump, decoding one frame, which also proves a frame decodes.
+ * ffprobe is never needed.
  */
-import { execFile } from 'child_process';
 import { Errors } from '../core/errors';
 import type { MediaInfo } from '../core/model';
 import type { MediaSource } from '../core/ports';
-import { ffprobePath } from './ffmpeg-binaries';
-import { ffmpegFailure } from './ffmpeg-errors';
-import { networkOptions, runFfmpeg } from './ffmpeg-process';
+import { runFfmpeg } from './ffmpeg-process';
+import type { ProcessPool } from './process-pool';
+import { fileReader, httpReader, readMp4Facts, type ByteReader } from './mp4-index';
 
 /** MediaInfo plus what the capture strategies need to seek well. */
 export interface ProbedMedia extends MediaInfo {
   /** Demuxer name(s), e.g. `mov,mp4,m4a,3gp,3g2,mj2`, `mpegts`. */
   readonly formatName: string;
+  /** Where the facts came from: `index` (the container, in-process) or `ffmpeg` (an input dump). */
+  readonly factsFrom: 'index' | 'ffmpeg';
 }
 
-interface FfprobeStream {
-  codec_type?: string;
-  codec_name?: string;
-  width?: number;
-  height?: number;
-  sample_aspect_ratio?: string;
-  avg_frame_rate?: string;
-  r_frame_rate?: string;
-  pix_fmt?: string;
-  color_transfer?: string;
-  duration?: string;
-  disposition?: { attached_pic?: number };
-  tags?: Record<string, string>;
-  side_data_list?: { rotation?: number | string }[];
-}
+const isUrl = (uri: string) => /^https?:\/\//i.test(uri);
 
-export async function probeMedia(source: MediaSource, signal?: AbortSignal): Promise<ProbedMedia> {
-  const r = await runFfprobe(source.uri, signal);
-  if (r.crashed) return probeWithFfmpeg(source, signal);
-  if (r.code !== 0) throw ffmpegFailure(r.stderr);
-  let json: { streams?: FfprobeStream[]; format?: { duration?: string; size?: string; format_name?: string } };
+/** Facts from the container index without a process, or undefined when it cannot tell. */
+export async function probeContainer(source: MediaSource, signal?: AbortSignal): Promise<ProbedMedia | undefined> {
+  let reader: ByteReader | undefined;
   try {
-    json = JSON.parse(r.stdout);
+    if (isUrl(source.uri)) reader = httpReader(source.uri, signal);
+    else if (!/^[a-z][a-z0-9+.-]*:/i.test(source.uri)) reader = await fileReader(source.uri);
+    else return undefined;
+    const facts = await readMp4Facts(reader);
+    if (!facts) return undefined;
+    return { ...finish({ ...facts, sizeBytes: facts.sizeBytes ?? source.sizeBytes }), factsFrom: 'index' };
   } catch {
-    throw Errors.resourceContentBad('InputFile');
+    // Unreadable here (404, network, permissions): ffmpeg reports it with the right code.
+    signal?.throwIfAborted();
+    return undefined;
+  } finally {
+    await reader?.close().catch(() => undefined);
   }
-  const v = (json.streams ?? []).find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
-  if (!v || !v.width || !v.height) throw Errors.resourceContentBad('InputFile');
-  const sideRotation = (v.side_data_list ?? []).find((d) => d.rotation !== undefined)?.rotation;
-  // Display matrix rotation is counter-clockwise; the legacy `rotate` tag is clockwise.
-  const rotation = sideRotation !== undefined ? normalizeRotation(-Number(sideRotation)) : normalizeRotation(Number(v.tags?.rotate ?? 0));
-  const durationSec = Number(json.format?.duration ?? v.duration ?? NaN);
-  const size = json.format?.size !== undefined ? Number(json.format.size) : source.sizeBytes;
-  return finish({
-    codedWidth: v.width,
-    codedHeight: v.height,
-    sar: parseRatio(v.sample_aspect_ratio),
-    rotation,
-    durationSec,
-    frameRate: parseRatio(v.avg_frame_rate) || parseRatio(v.r_frame_rate),
-    codec: v.codec_name ?? 'unknown',
-    pixelFormat: v.pix_fmt,
-    colorTransfer: v.color_transfer,
-    sizeBytes: size,
-    formatName: json.format?.format_name ?? '',
-  });
+}
+
+export async function probeMedia(source: MediaSource, signal?: AbortSignal, pool?: ProcessPool): Promise<ProbedMedia> {
+  const facts = await probeContainer(source, signal);
+  if (facts) return facts;
+  return pool ? pool.run(() => probeWithFfmpeg(source, signal), signal) : probeWithFfmpeg(source, signal);
 }
 
 interface RawFacts {
@@ -80,7 +61,7 @@ interface RawFacts {
   formatName: string;
 }
 
-function finish(f: RawFacts): ProbedMedia {
+function finish(f: RawFacts): Omit<ProbedMedia, 'factsFrom'> {
   if (!(f.durationSec > 0)) throw Errors.resourceContentBad('InputFile');
   const sar = f.sar > 0 ? f.sar : 1;
   // Non-square pixels widen or narrow the picture; the height is kept.
@@ -107,37 +88,17 @@ function normalizeRotation(deg: number): number {
   return r;
 }
 
-function parseRatio(s?: string): number {
-  if (!s) return 0;
-  const [n, d] = s.split(/[:/]/).map(Number);
-  if (!Number.isFinite(n)) return 0;
-  if (d === undefined) return n;
-  return d > 0 ? n / d : 0;
-}
-
-function runFfprobe(uri: string, signal?: AbortSignal): Promise<{ code: number; crashed: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const args = ['-v', 'error', ...networkOptions(uri), '-show_streams', '-show_format', '-of', 'json', uri];
-    execFile(ffprobePath(), args, { maxBuffer: 16 * 1024 * 1024, signal }, (err, stdout, stderr) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string | null }) | null;
-      if (e && typeof e.code === 'string') return reject(Errors.internal(`ffprobe could not run: ${e.message}`));
-      resolve({ code: e ? Number(e.code ?? 1) : 0, crashed: !!e?.signal, stdout, stderr });
-    });
-  });
-}
-
-/** Reads the facts from `ffmpeg -i` (decoding one frame), for when ffprobe is unusable. */
+/** Reads the facts from ffmpeg's input dump, decoding one frame. */
 async function probeWithFfmpeg(source: MediaSource, signal?: AbortSignal): Promise<ProbedMedia> {
   const { stderr } = await runFfmpeg({
     inputs: [{ source: source.uri, options: [] }],
     outputOptions: ['-map', '0:v:0?', '-frames:v', '1', '-f', 'null'],
     signal,
   });
-  return parseInputDump(stderr, source.sizeBytes);
+  return { ...parseInputDump(stderr, source.sizeBytes), factsFrom: 'ffmpeg' };
 }
 
-export function parseInputDump(stderr: string, sizeBytes?: number): ProbedMedia {
+export function parseInputDump(stderr: string, sizeBytes?: number): Omit<ProbedMedia, 'factsFrom'> {
   const input = /Input #0, ([^,]+(?:,[^ ]+)*), from/.exec(stderr);
   const dur = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const video = /Stream #0:\d+[^:]*: Video: (\w+)[^,]*?, (\w+)(?:\(([^)]*)\))?, (\d+)x(\d+)(?: \[SAR (\d+):(\d+) DAR \d+:\d+\])?(?:, [^\n]*?(\d+(?:\.\d+)?) fps)?/.exec(

@@ -90,21 +90,40 @@ export interface CapturedFrame {
   readonly height: number;
 }
 
-export interface SpriteCell {
-  readonly jpeg: Buffer;
-  /** Top-left corner of the cell in the sheet. */
-  readonly x: number;
-  readonly y: number;
-}
-
+/**
+ * One sprite sheet from cell pictures: cells row by row, `columns` to a row, `margin` around the
+ * grid and `padding` between cells (spec 3.5, core/sprite-layout.ts); the sheet has as many rows
+ * as the cells fill, and empty cells show the background.
+ */
 export interface SpriteSheetSpec {
-  readonly width: number;
-  readonly height: number;
+  readonly columns: number;
+  readonly margin: number;
+  readonly padding: number;
   readonly cellWidth: number;
   readonly cellHeight: number;
-  /** ffmpeg colour (`black`, `0xff0000`); `random` is resolved before this point. */
+  /** `black`, `#rrggbb` or `0xRRGGBB`; `random` is resolved before this point. */
   readonly background: string;
-  readonly cells: readonly SpriteCell[];
+  readonly cells: readonly Buffer[];
+}
+
+/** Sprite sheets straight from the video (IsKeepCellPic=false): no cell picture is kept. */
+export interface SpriteGrid {
+  readonly columns: number;
+  readonly lines: number;
+  readonly margin: number;
+  readonly padding: number;
+  readonly cellWidth: number;
+  readonly cellHeight: number;
+  readonly background: string;
+  /** Every `cellSelStep`-th frame taken becomes a cell, starting with the first. */
+  readonly cellSelStep: number;
+}
+
+export interface CapturedSprites {
+  /** The frames taken, in order (times asked for without a frame are left out, as in capture). */
+  readonly frames: readonly { readonly requestedMs: number }[];
+  /** The sheets in order, laid out as core/sprite-layout.ts lays out the selected frames. */
+  readonly sheets: readonly Buffer[];
 }
 
 export interface FrameCapture {
@@ -112,8 +131,10 @@ export interface FrameCapture {
   probe(source: MediaSource): Promise<MediaInfo>;
   /** Frames in the order asked; the engine picks the fastest correct strategy for the set. */
   capture(source: MediaSource, frames: readonly FrameRequest[], options: CaptureOptions): Promise<CapturedFrame[]>;
-  /** One sprite sheet as a JPG. */
+  /** One sprite sheet as a JPG, from cell pictures. */
   composeSprite(sheet: SpriteSheetSpec): Promise<Buffer>;
+  /** Frames laid out into sprite sheets, tiled in the decode pass where the times allow it. */
+  captureSprites(source: MediaSource, frames: readonly FrameRequest[], options: CaptureOptions, grid: SpriteGrid): Promise<CapturedSprites>;
 }
 
 export interface Notifier {

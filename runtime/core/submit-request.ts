@@ -32,7 +32,11 @@ export const MAX_NUM = 100_000;
 export const MAX_TIME_MS = 30 * 24 * 3600 * 1000;
 /** Largest `Interval`: one day, in seconds. */
 export const MAX_INTERVAL_SEC = 24 * 3600;
-export const MAX_TILE_GRID = 10_000;
+/**
+ * Most `Lines` / `Columns` of a sprite: the English MPS documentation's (0, 1000] (the Chinese one
+ * says 10000). Every grid up to it is producible: ffmpeg's `tile` lays out at most 1024 a side.
+ */
+export const MAX_TILE_GRID = 1000;
 export const MAX_TILE_SPACING = 4096;
 
 const MAX_INPUT_CHARS = 16 * 1024;

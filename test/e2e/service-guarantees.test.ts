@@ -17,6 +17,7 @@ import type { JobDispatcher, Notifier, ObjectStorage } from '../../runtime/core/
 import { parseSubmitRequest } from '../../runtime/core/submit-request';
 import { createSnapshotService } from '../../runtime/service/snapshot-service';
 import type { SnapshotServiceDeps } from '../../runtime/service/snapshot-service';
+import { useFakeClock } from '../support/fake-clock';
 import { makeTempDir } from '../support/local-service';
 import { makeIndexedVideo } from '../support/media';
 
@@ -63,18 +64,25 @@ const params = (object: string, extra: Record<string, unknown> = {}) => ({
 const exists = (key: string) => fs.access(path.join(storage.bucketDir('out-bucket'), key)).then(() => true, () => false);
 
 test('a deadline that passes while the JPG is being written: SnapshotTimeOut, and the JPG is removed', async () => {
-  const puts: string[] = [];
-  const slowStorage: ObjectStorage = Object.assign(Object.create(storage) as FsObjectStorage, {
-    put: async (bucket: string, key: string, body: Buffer, type: string) => {
-      await storage.put(bucket, key, body, type);
-      puts.push(key);
-      await new Promise((r) => setTimeout(r, 800));
-    },
-  });
-  const svc = service({ storage: slowStorage, syncTimeoutMs: 400 });
-  await expect(svc.submitSnapshotJob(params('late/written.jpg'), 'REQ-1')).rejects.toMatchObject({ code: 'SnapshotTimeOut', httpStatus: 504 });
-  expect(puts).toEqual(['late/written.jpg']);
-  expect(await exists('late/written.jpg')).toBe(false);
+  // The deadline is a fake timer that the storage double runs out while it holds the write:
+  // whatever ffmpeg's speed, the deadline passes exactly there (no race with a real clock).
+  useFakeClock();
+  try {
+    const puts: string[] = [];
+    const holdingStorage: ObjectStorage = Object.assign(Object.create(storage) as FsObjectStorage, {
+      put: async (bucket: string, key: string, body: Buffer, type: string) => {
+        await storage.put(bucket, key, body, type);
+        puts.push(key);
+        jest.advanceTimersByTime(400);
+      },
+    });
+    const svc = service({ storage: holdingStorage, syncTimeoutMs: 400 });
+    await expect(svc.submitSnapshotJob(params('late/written.jpg'), 'REQ-1')).rejects.toMatchObject({ code: 'SnapshotTimeOut', httpStatus: 504 });
+    expect(puts).toEqual(['late/written.jpg']);
+    expect(await exists('late/written.jpg')).toBe(false);
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test('a notification that cannot be sent is recorded on the job, which still succeeds', async () => {

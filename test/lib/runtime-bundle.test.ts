@@ -9,6 +9,7 @@ import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { SnapshotPipeline } from '../../lib';
 import { bundleRuntime, defaultEntry } from '../../lib/runtime-bundle';
 import { ACCOUNT, KEYS, REGION, resource, synthPipeline } from './synth';
+import { ffmpegPath } from '../../runtime/capture/ffmpeg-binaries';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,6 +32,10 @@ async function startBundled(dir: string, fnEnv: Record<string, string>): Promise
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
   for (const [k, v] of Object.entries(fnEnv)) env[k] = v.replace(/\$\{[^}]+\}/g, 'resolved-name');
   Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.role', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'role-secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'token', FC_SERVER_PORT: String(port) });
+  // The FFmpeg layer's /opt/bin/ffmpeg is not on this machine, and the runtime refuses a missing
+  // FFMPEG_PATH at cold start: this machine's ffmpeg stands in for the layer's.
+  expect(env.FFMPEG_PATH).toBe('/opt/bin/ffmpeg');
+  env.FFMPEG_PATH = ffmpegPath();
   const child = spawn(process.execPath, ['index.js'], { cwd: dir, env });
   let out = '';
   child.stdout.on('data', (d) => (out += d));

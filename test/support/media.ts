@@ -253,7 +253,9 @@ function imageInput(img: Buffer | string): { args: string[]; input?: Buffer } {
 /** Average gray levels of the image (or a region) scaled to `cols` x `rows`, row by row. */
 export async function grayGrid(img: Buffer | string, cols: number, rows: number, region?: Region): Promise<number[]> {
   const { args, input } = imageInput(img);
-  const vf = [region ? `crop=${region.w}:${region.h}:${region.x}:${region.y}` : '', `scale=${cols}:${rows}:flags=area`, 'format=gray']
+  // Gray first: a crop of a 4:2:0 picture rounds x and y down to even, one pixel off a cell at an
+  // odd position (a sprite with an odd Margin or Padding).
+  const vf = ['format=gray', region ? `crop=${region.w}:${region.h}:${region.x}:${region.y}` : '', `scale=${cols}:${rows}:flags=area`]
     .filter(Boolean)
     .join(',');
   const out = await run(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', ...args, '-frames:v', '1', '-vf', vf, '-f', 'rawvideo', 'pipe:1'], input);

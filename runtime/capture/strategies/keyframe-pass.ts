@@ -15,11 +15,12 @@ export async function keyframePass(
   source: MediaSource,
   timesSec: readonly number[],
   picture: readonly string[],
-  a: { pool: ProcessPool; signal?: AbortSignal },
+  a: { pool: ProcessPool; signal?: AbortSignal; onDump?: (stderr: string) => void },
 ): Promise<(Grabbed | undefined)[]> {
   const last = Math.max(...timesSec);
-  // Stop decoding at the first key frame after the last time asked for.
-  const filters = [`trim=end=${(last + 0.0005).toFixed(6)}`, 'select=eq(key\\,1)', 'showinfo@keys', ...picture];
+  // Stop decoding at the first key frame after the last time asked for. showinfo after the
+  // picture filters: its per-plane statistics on a full-size frame cost ~3 ms at 1080p.
+  const filters = [`trim=end=${(last + 0.0005).toFixed(6)}`, 'select=eq(key\\,1)', ...picture, 'showinfo@keys'];
   const { stdout, stderr } = await a.pool.run(
     () =>
       runFfmpeg({
@@ -29,6 +30,7 @@ export async function keyframePass(
       }),
     a.signal,
   );
+  a.onDump?.(stderr);
   const jpegs = splitJpegs(stdout);
   const keys: number[] = [];
   const re = /\[showinfo@keys @ [^\]]+\] n:\s*\d+ pts:\s*-?\d+ pts_time:\s*(-?[\d.e+-]+)/g;

@@ -44,7 +44,7 @@ export async function seekPerFrame(
   source: MediaSource,
   targets: readonly SeekTarget[],
   picture: readonly string[],
-  a: { pool: ProcessPool; frameDurationSec: number; durationSec: number; signal?: AbortSignal },
+  a: { pool: ProcessPool; frameDurationSec: number; durationSec: number; signal?: AbortSignal; onDump?: (stderr: string) => void },
 ): Promise<(Grabbed | undefined)[]> {
   const grabs = targets.map((t) => firstGrab(t, a.frameDurationSec));
   const chunkCount = Math.min(targets.length, Math.max(a.pool.maxProcesses, Math.ceil(targets.length / MAX_INPUTS_PER_PROCESS)));
@@ -55,7 +55,7 @@ export async function seekPerFrame(
   const results: (Grabbed | undefined)[] = new Array(targets.length);
   await Promise.all(
     chunks.map(async (idx) => {
-      const got = await a.pool.run(() => grabFrames(source, idx.map((i) => grabs[i]), picture, a.signal, a.pool.threadsPerProcess()), a.signal);
+      const got = await a.pool.run(() => grabFrames(source, idx.map((i) => grabs[i]), picture, a.signal, a.pool.threadsPerProcess(), a.onDump), a.signal);
       idx.forEach((i, k) => (results[i] = got[k]));
     }),
   );

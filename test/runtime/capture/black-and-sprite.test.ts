@@ -56,7 +56,7 @@ describe('sprites', () => {
     const cells = frames.map((f, i) => ({ jpeg: f.jpeg, x: margin + (i % 3) * (cw + pad), y: margin + Math.floor(i / 3) * (ch + pad) }));
     const width = 2 * margin + 3 * cw + 2 * pad;
     const height = 2 * margin + 2 * ch + pad;
-    const sheet = await capture.composeSprite({ width, height, cellWidth: cw, cellHeight: ch, background: '#ff0000', cells });
+    const sheet = await capture.composeSprite({ columns: 3, margin, padding: pad, cellWidth: cw, cellHeight: ch, background: '#ff0000', cells: frames.map((f) => f.jpeg) });
     expect(await jpegSize(sheet)).toEqual({ width, height });
     for (const [i, c] of cells.entries()) {
       expect(await readFrameIndex(sheet, { x: c.x, y: c.y, w: cw, h: ch })).toBe(i * 25);
@@ -71,16 +71,16 @@ describe('sprites', () => {
     const source = { uri: await makeIndexedVideo({ width: 320, height: 180 }) };
     const frames = await capture.capture(source, [{ timeMs: 2000 }], { frameType: 'normal' });
     const sheet = await capture.composeSprite({
-      width: 100, height: 60, cellWidth: 80, cellHeight: 45, background: 'black',
-      cells: [{ jpeg: frames[0].jpeg, x: 10, y: 5 }],
+      columns: 1, margin: 10, padding: 0, cellWidth: 80, cellHeight: 45, background: 'black',
+      cells: [frames[0].jpeg],
     });
-    expect(await jpegSize(sheet)).toEqual({ width: 100, height: 60 });
-    expect(await readFrameIndex(sheet, { x: 10, y: 5, w: 80, h: 45 })).toBe(50);
+    expect(await jpegSize(sheet)).toEqual({ width: 100, height: 65 });
+    expect(await readFrameIndex(sheet, { x: 10, y: 10, w: 80, h: 45 })).toBe(50);
   });
 
   test('a colour that is not one is an InvalidParameter error naming TileOut.Color', async () => {
     await expect(
-      capture.composeSprite({ width: 16, height: 16, cellWidth: 8, cellHeight: 8, background: 'no colour!', cells: [] }),
+      capture.composeSprite({ columns: 2, margin: 0, padding: 0, cellWidth: 8, cellHeight: 8, background: 'no colour!', cells: [] }),
     ).rejects.toMatchObject({ code: 'InvalidParameter', message: expect.stringContaining('TileOut.Color') });
   });
 });
