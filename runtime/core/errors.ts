@@ -21,6 +21,16 @@ export function isSnapshotError(e: unknown): e is SnapshotError {
   return e instanceof SnapshotError;
 }
 
+/** A request refused because the service is at capacity; the caller may retry after `retryAfterMs`. */
+export class ThrottlingError extends SnapshotError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('Throttling', message, 400);
+  }
+}
+
 const e = (code: string, status: number) => (message: string) => new SnapshotError(code, message, status);
 
 export const Errors = {
@@ -47,6 +57,9 @@ export const Errors = {
   unsupportedVersion: (version: string) =>
     e('InvalidVersion', 400)(`Specified version ${describeValue(version)} is not supported; this service implements 2014-06-18.`),
   throttling: () => e('Throttling.User', 400)('Request was denied due to user flow control.'),
+  /** The gateway's `Throttling` (spec 7.2): SDKs turn any code containing it into a ThrottlingError. */
+  throttled: (why: string, retryAfterMs: number) =>
+    new ThrottlingError(`Request was denied due to request throttling: ${why}; retry after ${retryAfterMs} ms.`, retryAfterMs),
 
   // ---- parameters (spec 7.3) ----
   invalidParameter: (name: string, why: string) => e('InvalidParameter', 400)(`The specified parameter "${name}" is invalid: ${why}`),

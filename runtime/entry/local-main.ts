@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     accessKeySecret: cfg.accessKeySecret,
     syncTimeoutMs: cfg.syncTimeoutMs,
     workerConcurrency: cfg.workerConcurrency,
+    limits: cfg.limits,
     seedSample: true,
   });
   process.stdout.write(

@@ -35,6 +35,7 @@ import { createFfmpegCapture } from '../capture/index';
 import { Errors } from '../core/errors';
 import type { SnapshotError } from '../core/errors';
 import type { Pipeline } from '../core/model';
+import { AnnouncementLoop } from '../service/announcement-loop';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
 import { defaultLog, describeError } from '../service/service-deps';
@@ -68,8 +69,24 @@ export interface LocalServiceOptions {
   readonly seedSample?: boolean;
   /** Let running async jobs finish on close for at most this long; the rest resume at next start. @default 10000 */
   readonly closeGraceMs?: number;
+  /** Limits on accepted work (sync slots and wait, async backlog) and job runs; see LOCAL_LIMIT_DEFAULTS. */
+  readonly limits?: Partial<LocalLimits>;
+  /** How often owed announcements are retried (each waits out its own back-off too). @default 1000 */
+  readonly announceIntervalMs?: number;
   readonly log?: ServiceLog;
 }
+
+export interface LocalLimits {
+  /** Sync jobs run at once; more wait up to `syncWaitMs`, then get `Throttling`. */
+  readonly maxSyncJobs: number;
+  readonly syncWaitMs: number;
+  /** Async jobs queued or running beyond which submissions get `Throttling`. */
+  readonly maxAsyncBacklog: number;
+  /** Runs a job may start before it is failed instead of resumed (poison-job protection). */
+  readonly maxJobRuns: number;
+}
+
+export const LOCAL_LIMIT_DEFAULTS: Omit<LocalLimits, 'maxSyncJobs'> = { syncWaitMs: 1000, maxAsyncBacklog: 200, maxJobRuns: 3 };
 
 export interface LocalService {
   /** http://127.0.0.1:port */
@@ -191,6 +208,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
 
     const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
     const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
+    const limits: LocalLimits = { maxSyncJobs: Math.max(1, os.cpus().length), ...LOCAL_LIMIT_DEFAULTS, ...opts.limits };
     let service: RunnableSnapshotService | undefined;
     const dispatcher = new InProcessDispatcher({
       run: (jobId: string) => service!.runJob(jobId),
@@ -200,7 +218,8 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     service = createSnapshotService({
       storage,
       jobs,
-      capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency) }),
+      // Room for every async and sync job admitted to run a process at once.
+      capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency + limits.maxSyncJobs) }),
       notifier: new LocalNotifier(messages),
       pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
       dispatcher,
@@ -209,6 +228,8 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       region,
       syncTimeoutMs: opts.syncTimeoutMs,
       log,
+      maxJobRuns: limits.maxJobRuns,
+      admission: { ...limits, asyncBacklog: () => dispatcher.pending + dispatcher.active },
     });
 
     if (opts.seedSample && (fresh || !state.sampleSeeded)) {
@@ -243,12 +264,15 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     handleMns = mns.handler();
 
     const resumedJobs = await service.resumeUnfinished();
+    // Also sends what was owed when the process last stopped.
+    const announcer = new AnnouncementLoop(() => service!.announcePending(), opts.announceIntervalMs ?? 1000, log).start();
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         await closeServer(apiServer, (opts.syncTimeoutMs ?? 5000) + 2000);
         await dispatcher.close(opts.closeGraceMs ?? 10_000);
+        await announcer.stop();
         await closeServer(mnsServer, 200);
         await messages.close?.();
       })();
