@@ -45,7 +45,14 @@ export function toSnapshotError(e: unknown, signal: AbortSignal | undefined, log
 
 export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, signal?: AbortSignal): Promise<ExecutionResult> {
   const { jobs, log } = deps;
-  let job = await jobs.update(submitted.state === 'Snapshoting' ? submitted : startJob(submitted));
+  if (runsExhausted(submitted, deps.maxJobRuns)) {
+    const error = runsExhaustedError(submitted);
+    log('job.runs-exhausted', { jobId: submitted.id, runs: submitted.runs });
+    return { job: await recordAndAnnounce(failJob(submitted, error), deps), error };
+  }
+  // Counted before any work: a run that kills the process still counts.
+  let job = await jobs.update(startJob(submitted));
+  log('job.started', { jobId: job.id, runs: job.runs });
 
   const writer = new OutputWriter(deps.storage, signal);
   let error: SnapshotError | undefined;
