@@ -92,7 +92,7 @@ export function createCloudService(
   const mns = { endpoint: cfg.mnsEndpoint, ...credentials, refreshCredentials: oss.refreshCredentials };
   const notifier = new MnsNotifier(mns);
   const dispatcher = new MnsDispatcher({ ...mns, topic: cfg.jobsTopic });
-  const limits = { maxSyncJobs: Math.max(1, os.cpus().length), ...CLOUD_LIMIT_DEFAULTS, ...cfg.limits };
+  const limits = { maxRunningJobs: Math.max(1, os.cpus().length), ...CLOUD_LIMIT_DEFAULTS, ...cfg.limits };
   const admission: AdmissionLimits = { ...limits, asyncBacklog: cachedBacklog(jobs, clock, log) };
   return createSnapshotService({
     storage,

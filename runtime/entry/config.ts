@@ -68,8 +68,8 @@ export interface LocalConfig {
 
 /** Backpressure and poison-job limits, the same variables for `npm start` and the functions. */
 export interface ServiceLimits {
-  /** SNAPSHOT_MAX_SYNC_JOBS: sync jobs one process runs at once (default: its CPU cores). */
-  readonly maxSyncJobs: number;
+  /** SNAPSHOT_MAX_RUNNING_JOBS: jobs one process runs at once, sync and async (default: its CPU cores). */
+  readonly maxRunningJobs: number;
   /** SNAPSHOT_SYNC_WAIT_MS: how long a sync request waits for a slot before `Throttling`. */
   readonly syncWaitMs: number;
   /** SNAPSHOT_MAX_ASYNC_BACKLOG: async jobs waiting or running beyond which submissions get `Throttling`. */
@@ -83,7 +83,7 @@ function readLimits(r: Reader): Partial<ServiceLimits> {
   const set = (key: keyof ServiceLimits, name: string, min: number, max: number) => {
     if (r.optional(name) !== undefined) limits[key] = r.int(name, 0, min, max);
   };
-  set('maxSyncJobs', 'SNAPSHOT_MAX_SYNC_JOBS', 1, 256);
+  set('maxRunningJobs', 'SNAPSHOT_MAX_RUNNING_JOBS', 1, 256);
   set('syncWaitMs', 'SNAPSHOT_SYNC_WAIT_MS', 0, 60_000);
   set('maxAsyncBacklog', 'SNAPSHOT_MAX_ASYNC_BACKLOG', 1, 1_000_000);
   set('maxJobRuns', 'SNAPSHOT_MAX_JOB_RUNS', 1, 100);

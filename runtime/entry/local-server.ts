@@ -77,8 +77,8 @@ export interface LocalServiceOptions {
 }
 
 export interface LocalLimits {
-  /** Sync jobs run at once; more wait up to `syncWaitMs`, then get `Throttling`. */
-  readonly maxSyncJobs: number;
+  /** Jobs run at once, sync and async; a sync request waits up to `syncWaitMs` for one, then gets `Throttling`. */
+  readonly maxRunningJobs: number;
   readonly syncWaitMs: number;
   /** Async jobs queued or running beyond which submissions get `Throttling`. */
   readonly maxAsyncBacklog: number;
@@ -86,7 +86,7 @@ export interface LocalLimits {
   readonly maxJobRuns: number;
 }
 
-export const LOCAL_LIMIT_DEFAULTS: Omit<LocalLimits, 'maxSyncJobs'> = { syncWaitMs: 1000, maxAsyncBacklog: 200, maxJobRuns: 3 };
+export const LOCAL_LIMIT_DEFAULTS: Omit<LocalLimits, 'maxRunningJobs'> = { syncWaitMs: 1000, maxAsyncBacklog: 200, maxJobRuns: 3 };
 
 export interface LocalService {
   /** http://127.0.0.1:port */
@@ -208,7 +208,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
 
     const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
     const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
-    const limits: LocalLimits = { maxSyncJobs: Math.max(1, os.cpus().length), ...LOCAL_LIMIT_DEFAULTS, ...opts.limits };
+    const limits: LocalLimits = { maxRunningJobs: concurrency, ...LOCAL_LIMIT_DEFAULTS, ...opts.limits };
     let service: RunnableSnapshotService | undefined;
     const dispatcher = new InProcessDispatcher({
       run: (jobId: string) => service!.runJob(jobId),
@@ -218,8 +218,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     service = createSnapshotService({
       storage,
       jobs,
-      // Room for every async and sync job admitted to run a process at once.
-      capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency + limits.maxSyncJobs) }),
+      capture: createFfmpegCapture({ maxProcesses: Math.max(2, limits.maxRunningJobs) }),
       notifier: new LocalNotifier(messages),
       pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
       dispatcher,

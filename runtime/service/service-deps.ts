@@ -35,9 +35,9 @@ export interface SnapshotServiceDeps {
 }
 
 export interface AdmissionLimits {
-  /** Sync jobs this process runs at once. */
-  readonly maxSyncJobs: number;
-  /** How long a sync request may wait for one of those before it is refused with `Throttling`. */
+  /** Jobs this process runs at once, sync and async together (sync ones are served first). */
+  readonly maxRunningJobs: number;
+  /** How long a sync request may wait for a free slot before it is refused with `Throttling`. */
   readonly syncWaitMs: number;
   /** Async jobs accepted and not finished, beyond which submissions are refused with `Throttling`. */
   readonly maxAsyncBacklog: number;

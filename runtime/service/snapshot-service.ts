@@ -46,7 +46,7 @@ export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapsh
     log: deps.log ?? defaultLog,
     announcement: deps.announcement ?? DEFAULT_ANNOUNCEMENT_POLICY,
     maxJobRuns: deps.maxJobRuns ?? DEFAULT_MAX_JOB_RUNS,
-    syncSlots: deps.admission ? new JobSlots(deps.admission.maxSyncJobs) : undefined,
+    slots: deps.admission ? new JobSlots(deps.admission.maxRunningJobs) : undefined,
   };
   // One run per job at a time: a resume and a redelivered message must not race on the same keys.
   const running = new Map<string, Promise<void>>();
@@ -61,7 +61,13 @@ export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapsh
       if (job.pendingAnnouncement) await announceIfDue(job, d);
       return;
     }
-    await executeJob(job, d);
+    // An async run waits for a slot behind the sync requests (which only wait briefly).
+    const release = d.slots ? await d.slots.acquire(Infinity) : undefined;
+    try {
+      await executeJob(job, d);
+    } finally {
+      release?.();
+    }
   }
 
   return {

@@ -22,8 +22,8 @@ export type SubmitDeps = ExecuteDeps &
   Pick<SnapshotServiceDeps, 'dispatcher' | 'clock' | 'ids' | 'region'> & {
     readonly syncTimeoutMs: number;
     readonly admission?: AdmissionLimits;
-    /** Sync jobs running in this process (bounded by `admission.maxSyncJobs`). */
-    readonly syncSlots?: JobSlots;
+    /** Jobs running in this process (bounded by `admission.maxRunningJobs`). */
+    readonly slots?: JobSlots;
   };
 
 export async function submitSnapshotJob(params: SubmitSnapshotJobParams, requestId: string, deps: SubmitDeps): Promise<SnapshotJob> {
@@ -63,12 +63,12 @@ async function admitAsync(deps: SubmitDeps): Promise<void> {
 
 /** A slot for a sync run, held until the run settles; `Throttling` when none frees up soon. */
 async function admitSync(deps: SubmitDeps): Promise<() => void> {
-  if (!deps.admission || !deps.syncSlots) return () => undefined;
-  const release = await deps.syncSlots.acquire(deps.admission.syncWaitMs);
+  if (!deps.admission || !deps.slots) return () => undefined;
+  const release = await deps.slots.acquire(deps.admission.syncWaitMs, true);
   if (release) return release;
-  deps.log('job.throttled', { mode: 'sync', running: deps.syncSlots.running, limit: deps.syncSlots.limit });
+  deps.log('job.throttled', { mode: 'sync', running: deps.slots.running, limit: deps.slots.limit });
   throw Errors.throttled(
-    `${deps.syncSlots.limit} synchronous jobs are running and none finished within ${deps.admission.syncWaitMs} ms`,
+    `${deps.slots.limit} jobs are running and none finished within ${deps.admission.syncWaitMs} ms`,
     Math.max(1000, deps.admission.syncWaitMs),
   );
 }

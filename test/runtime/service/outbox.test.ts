@@ -231,7 +231,7 @@ describe('backpressure', () => {
 
   test('a sync request that cannot start at once and an async one past the backlog get Throttling, which the SDK turns into a ThrottlingError', async () => {
     let backlog = 0;
-    const svc = service({ clock: { now: () => new Date() }, admission: { maxSyncJobs: 1, syncWaitMs: 0, maxAsyncBacklog: 3, asyncBacklog: () => backlog } });
+    const svc = service({ clock: { now: () => new Date() }, admission: { maxRunningJobs: 1, syncWaitMs: 0, maxAsyncBacklog: 3, asyncBacklog: () => backlog } });
     const api = await startApi({ service: svc, credentials: staticCredentials([AK]), clock: { now: () => new Date() } });
     const client = { host: '127.0.0.1', port: api.port, endpoint: api.url, region: 'cn-hangzhou', ...AK } as LocalService;
     const body = (object: string, extra: Record<string, unknown> = {}) => {
