@@ -61,10 +61,12 @@ export function createSnapshotService(deps: SnapshotServiceDeps): RunnableSnapsh
       if (job.pendingAnnouncement) await announceIfDue(job, d);
       return;
     }
-    // An async run waits for a slot behind the sync requests (which only wait briefly).
+    // An async run waits for a slot behind the sync requests (which only wait briefly), then
+    // runs the record as it is after the wait.
     const release = d.slots ? await d.slots.acquire(Infinity) : undefined;
     try {
-      await executeJob(job, d);
+      const current = release ? await d.jobs.get(jobId) : job;
+      if (current && !isFinal(current.state)) await executeJob(current, d);
     } finally {
       release?.();
     }
