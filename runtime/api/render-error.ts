@@ -2,7 +2,7 @@
  * The RPC error envelope: a non-2xx status and `RequestId`, `HostId`, `Code`, `Message`,
  * `Recommend`, in JSON or XML. Every error the API answers with goes through here.
  */
-import type { SnapshotError } from '../core/errors';
+import { ThrottlingError, type SnapshotError } from '../core/errors';
 import type { ApiResponse } from './http-types';
 import { renderJson } from './render-json';
 import { renderXml } from './render-xml';
@@ -28,7 +28,12 @@ export function renderError(error: SnapshotError, ctx: ErrorContext): ApiRespons
   };
   return {
     status: error.httpStatus,
-    headers: { 'content-type': CONTENT_TYPES[ctx.format], 'x-acs-request-id': ctx.requestId },
+    headers: {
+      'content-type': CONTENT_TYPES[ctx.format],
+      'x-acs-request-id': ctx.requestId,
+      // The SDKs read it as the ThrottlingError's retryAfter, in milliseconds.
+      ...(error instanceof ThrottlingError ? { 'x-acs-retry-after': String(error.retryAfterMs) } : {}),
+    },
     body: ctx.format === 'xml' ? renderXml('Error', body) : renderJson(body),
   };
 }

@@ -31,6 +31,16 @@ function clipEcho(text: string): string {
   return text.length <= MAX_ECHOED_STRING_TO_SIGN ? text : `${text.slice(0, MAX_ECHOED_STRING_TO_SIGN)}... (${text.length} characters in all)`;
 }
 
+/** A request refused because the service is at capacity; the caller may retry after `retryAfterMs`. */
+export class ThrottlingError extends SnapshotError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super('Throttling', message, 400);
+  }
+}
+
 const e = (code: string, status: number) => (message: string) => new SnapshotError(code, message, status);
 
 export const Errors = {
@@ -59,6 +69,9 @@ export const Errors = {
   throttling: () => e('Throttling.User', 400)('Request was denied due to user flow control.'),
   hostNotAllowed: (host: string, expected: string) =>
     e('Forbidden.Host', 403)(`The Host header ${describeValue(host)} is not an address of this endpoint; use ${expected}.`),
+  /** The gateway's `Throttling` (spec 7.2): SDKs turn any code containing it into a ThrottlingError. */
+  throttled: (why: string, retryAfterMs: number) =>
+    new ThrottlingError(`Request was denied due to request throttling: ${why}; retry after ${retryAfterMs} ms.`, retryAfterMs),
 
   // ---- parameters (spec 7.3) ----
   invalidParameter: (name: string, why: string) => e('InvalidParameter', 400)(`The specified parameter "${name}" is invalid: ${why}`),

@@ -23,9 +23,19 @@ export function createJob(a: { id: string; requestId: string; request: SnapshotR
   };
 }
 
+/** The job, running: its run count goes up by one (see `runsExhausted`). */
 export function startJob(job: SnapshotJob): SnapshotJob {
   expectState(job, ['Submitted', 'Snapshoting'], 'Snapshoting');
-  return { ...job, state: 'Snapshoting' };
+  return { ...job, state: 'Snapshoting', runs: (job.runs ?? 0) + 1 };
+}
+
+/**
+ * Whether a job has used up its runs: every run that started ended with its process (crash, kill,
+ * out of memory) instead of a final state. Such a job is failed, not started again, so an input
+ * that kills the process cannot take the service down at every restart.
+ */
+export function runsExhausted(job: SnapshotJob, maxRuns: number): boolean {
+  return !isFinal(job.state) && (job.runs ?? 0) >= maxRuns;
 }
 
 export function succeedJob(

@@ -77,7 +77,10 @@ export interface MnsMessageResult {
  * send succeeded; stores can list the jobs that carry one (`JobStore.listUnannounced`).
  */
 export interface PendingAnnouncement {
-  /** Sends tried so far (0: none yet). */
+  /**
+   * Sends started so far. Each is claimed by a write before it starts (the write that makes the
+   * job final claims the first), so two announcers never send the same job at once.
+   */
   readonly attempts: number;
   /** Not to be tried again before this time, ms since the epoch (back-off). */
   readonly nextAttemptAtMs: number;
@@ -121,6 +124,12 @@ export interface SnapshotJob {
   readonly redispatches?: number;
   /** When the sweep last re-dispatched the job, ms since the epoch: its age counts from here. */
   readonly redispatchedAtMs?: number;
+  /**
+   * Runs started (absent: none), counted by the write that moves the job to `Snapshoting`. A job
+   * whose runs keep dying with their process (a poison job) is failed once it reaches the limit
+   * instead of being resumed again.
+   */
+  readonly runs?: number;
 }
 
 /** What a probe of the input tells; sizes are as displayed (rotation and pixel aspect applied). */

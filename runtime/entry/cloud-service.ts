@@ -13,10 +13,47 @@ import { OssObjectStorage } from '../adapters/storage/oss-object-storage';
 import { systemClock } from '../adapters/system-clock';
 import { createFfmpegCapture } from '../capture/index';
 import type { Pipeline } from '../core/model';
+import type { Clock, JobStore } from '../core/ports';
+import * as os from 'node:os';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
-import type { ServiceLog } from '../service/service-deps';
+import type { AdmissionLimits, ServiceLog } from '../service/service-deps';
 import type { CloudConfig } from './config';
+
+/** Cloud defaults of the limits the environment does not set (docs/local.md lists them). */
+export const CLOUD_LIMIT_DEFAULTS = { syncWaitMs: 1000, maxAsyncBacklog: 1000, maxJobRuns: 3 } as const;
+
+/** How long an instance trusts its count of unfinished async jobs (a listing of the job store). */
+const BACKLOG_COUNT_TTL_MS = 10_000;
+
+/**
+ * The async backlog as the job store counts it, listed at most every BACKLOG_COUNT_TTL_MS per
+ * instance. A listing that fails counts as no backlog: refusing work because the count is
+ * unknown would turn a store hiccup into an outage of the API.
+ */
+function cachedBacklog(jobs: JobStore, clock: Clock, log?: ServiceLog): () => Promise<number> {
+  let value = 0;
+  let at = -Infinity;
+  let inFlight: Promise<number> | undefined;
+  return async () => {
+    if (clock.now().getTime() - at < BACKLOG_COUNT_TTL_MS) return value;
+    inFlight ??= jobs
+      .listUnfinished()
+      .then(
+        (unfinished) => {
+          value = unfinished.filter((j) => j.request.mode === 'async').length;
+          at = clock.now().getTime();
+          return value;
+        },
+        (e) => {
+          log?.('backlog.count-failed', { error: String(e) });
+          return value;
+        },
+      )
+      .finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+}
 
 export function cloudPipelines(cfg: CloudConfig): Pipeline[] {
   if (!cfg.pipelineId) return [];
@@ -44,6 +81,7 @@ export function createCloudService(
   cfg: CloudConfig,
   latest: () => CloudCredentials = () => cfg.cloudCredentials,
   log?: ServiceLog,
+  clock: Clock = systemClock,
 ): RunnableSnapshotService {
   const credentials = cfg.cloudCredentials;
   const oss = {
@@ -53,6 +91,7 @@ export function createCloudService(
     internal: cfg.ossEndpoint === undefined,
     endpoint: cfg.ossEndpoint,
     pathStyle: cfg.ossPathStyle,
+    timeoutMs: cfg.ossTimeoutMs,
     refreshCredentials: credentials.securityToken
       ? async () => {
           const c = latest();
@@ -66,6 +105,8 @@ export function createCloudService(
   const mns = { endpoint: cfg.mnsEndpoint, ...credentials, refreshCredentials: oss.refreshCredentials };
   const notifier = new MnsNotifier(mns);
   const dispatcher = new FcAsyncDispatcher({ endpoint: cfg.fcEndpoint, functionName: cfg.workerFunction, credentials: latest });
+  const limits = { maxRunningJobs: Math.max(1, os.cpus().length), ...CLOUD_LIMIT_DEFAULTS, ...cfg.limits };
+  const admission: AdmissionLimits = { ...limits, asyncBacklog: cachedBacklog(jobs, clock, log) };
   return createSnapshotService({
     storage,
     jobs,
@@ -73,10 +114,13 @@ export function createCloudService(
     notifier,
     pipelines: new StaticPipelineRegistry(cloudPipelines(cfg), cfg.pipelineId),
     dispatcher,
-    clock: systemClock,
+    clock,
     ids: randomIds,
     region: cfg.region,
     syncTimeoutMs: cfg.syncTimeoutMs,
     log,
+    admission,
+    maxJobRuns: limits.maxJobRuns,
+    announcement: { baseDelayMs: cfg.announceRetryBaseMs, maxDelayMs: cfg.announceRetryMaxMs, leaseMs: 60_000 },
   });
 }

@@ -85,6 +85,32 @@ export interface LocalConfig {
   readonly jobOutputBudgetBytes: number;
   /** SNAPSHOT_MIN_FREE_MB, in bytes. */
   readonly minFreeBytes: number;
+  /** Only the limits set in the environment; the service fills in its defaults. */
+  readonly limits: Partial<ServiceLimits>;
+}
+
+/** Backpressure and poison-job limits, the same variables for `npm start` and the functions. */
+export interface ServiceLimits {
+  /** SNAPSHOT_MAX_RUNNING_JOBS: jobs one process runs at once, sync and async (default: its CPU cores). */
+  readonly maxRunningJobs: number;
+  /** SNAPSHOT_SYNC_WAIT_MS: how long a sync request waits for a slot before `Throttling`. */
+  readonly syncWaitMs: number;
+  /** SNAPSHOT_MAX_ASYNC_BACKLOG: async jobs waiting or running beyond which submissions get `Throttling`. */
+  readonly maxAsyncBacklog: number;
+  /** SNAPSHOT_MAX_JOB_RUNS: runs a job may start before it is failed instead of resumed again. */
+  readonly maxJobRuns: number;
+}
+
+function readLimits(r: Reader): Partial<ServiceLimits> {
+  const limits: { -readonly [K in keyof ServiceLimits]?: number } = {};
+  const set = (key: keyof ServiceLimits, name: string, min: number, max: number) => {
+    if (r.optional(name) !== undefined) limits[key] = r.int(name, 0, min, max);
+  };
+  set('maxRunningJobs', 'SNAPSHOT_MAX_RUNNING_JOBS', 1, 256);
+  set('syncWaitMs', 'SNAPSHOT_SYNC_WAIT_MS', 0, 60_000);
+  set('maxAsyncBacklog', 'SNAPSHOT_MAX_ASYNC_BACKLOG', 1, 1_000_000);
+  set('maxJobRuns', 'SNAPSHOT_MAX_JOB_RUNS', 1, 100);
+  return limits;
 }
 
 const MIB = 1024 * 1024;
@@ -116,6 +142,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     requestTimeoutMs: r.int('SNAPSHOT_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
     jobOutputBudgetBytes: r.int('SNAPSHOT_JOB_OUTPUT_MB', DEFAULT_JOB_OUTPUT_BUDGET_BYTES / MIB, 1, 1_000_000) * MIB,
     minFreeBytes: r.int('SNAPSHOT_MIN_FREE_MB', DEFAULT_MIN_FREE_BYTES / MIB, 0, 1_000_000) * MIB,
+    limits: readLimits(r),
   };
   r.done();
   return cfg;
@@ -154,6 +181,13 @@ export interface CloudConfig {
   readonly staleJobMinutes: number;
   /** Re-dispatches of a stale async job before it is failed (SNAPSHOT_STALE_JOB_MAX_REDISPATCHES). */
   readonly staleJobMaxRedispatches: number;
+  /** Backpressure and poison-job limits set in the environment (see ServiceLimits). */
+  readonly limits: Partial<ServiceLimits>;
+  /** SNAPSHOT_ANNOUNCE_RETRY_BASE_MS / _MAX_MS: back-off of announcements that could not be sent. */
+  readonly announceRetryBaseMs: number;
+  readonly announceRetryMaxMs: number;
+  /** SNAPSHOT_OSS_TIMEOUT_MS: how long an OSS request may take before it counts as failed. */
+  readonly ossTimeoutMs: number;
   /** The function role's credentials, as FC puts them in the environment. */
   readonly cloudCredentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 }
@@ -237,6 +271,10 @@ export function readCloudConfig(env: Env = process.env): CloudConfig {
     ossPathStyle: r.optional('SNAPSHOT_OSS_PATH_STYLE') === 'true',
     staleJobMinutes: r.int('SNAPSHOT_STALE_JOB_MINUTES', DEFAULT_STALE_JOB_MINUTES, 1, 10080),
     staleJobMaxRedispatches: r.int('SNAPSHOT_STALE_JOB_MAX_REDISPATCHES', DEFAULT_STALE_JOB_MAX_REDISPATCHES, 0, 100),
+    limits: readLimits(r),
+    announceRetryBaseMs: r.int('SNAPSHOT_ANNOUNCE_RETRY_BASE_MS', 1000, 1, 3_600_000),
+    announceRetryMaxMs: r.int('SNAPSHOT_ANNOUNCE_RETRY_MAX_MS', 300_000, 1, 86_400_000),
+    ossTimeoutMs: r.int('SNAPSHOT_OSS_TIMEOUT_MS', 60_000, 100, 600_000),
     cloudCredentials: { accessKeyId, accessKeySecret, securityToken },
   };
   r.done();

@@ -19,6 +19,7 @@ import { renderError } from '../api/render-error';
 import { randomIds } from '../adapters/random-ids';
 import { systemClock } from '../adapters/system-clock';
 import { Errors } from '../core/errors';
+import type { Clock } from '../core/ports';
 import { defaultLog, describeError } from '../service/service-deps';
 import type { ServiceLog } from '../service/service-deps';
 import { createCloudReplayGuard, createCloudService } from './cloud-service';
@@ -57,6 +58,8 @@ export interface FcServerOptions {
    * the lines of one invocation. @default console.log
    */
   readonly print?: (line: string) => void;
+  /** Time as the service sees it (job times, announcement back-off). @default the system clock */
+  readonly clock?: Clock;
 }
 
 export function hostIdOf(cfg: CloudConfig): string {
@@ -67,7 +70,7 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
   const log = options.log ?? defaultLog;
   const print = options.print ?? ((line: string) => console.log(line));
   let credentials = cfg.cloudCredentials;
-  const service = createCloudService(cfg, () => credentials, log);
+  const service = createCloudService(cfg, () => credentials, log, options.clock);
   const hostId = hostIdOf(cfg);
   const api = createApiHandler({
     service,
@@ -117,7 +120,9 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
         if (sweep) {
           log('worker.sweep', { requestId, trigger: sweep.triggerName, triggerTime: sweep.triggerTime });
           const report = await service.sweepStaleJobs({ staleAfterMs: cfg.staleJobMinutes * 60_000, maxRedispatches: cfg.staleJobMaxRedispatches });
-          send(res, 200, { sweep: report });
+          // The outbox: announcements no worker could send (MNS was down) are retried here.
+          const announcements = await service.announcePending();
+          send(res, 200, { sweep: report, announcements: { pending: announcements.pending, sent: announcements.sent.length, failed: announcements.failed.length } });
           return;
         }
         let ids: string[];
@@ -131,6 +136,9 @@ export function createFcRequestListener(cfg: CloudConfig, options: FcServerOptio
           return;
         }
         for (const id of ids) await service.runJob(id);
+        // After its job the worker also sends announcements that are owed and due (an earlier
+        // send failed); trouble there is the sweep's to retry, not a reason to redeliver the job.
+        await service.announcePending().catch((e: unknown) => log('worker.announce-failed', { requestId, error: describeError(e) }));
         send(res, 200, { jobIds: ids });
       } catch (e) {
         log('fc.invoke-failed', { requestId, error: describeError(e) });

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     httpLimits: { maxConnections: cfg.maxConnections, requestTimeoutMs: cfg.requestTimeoutMs },
     jobOutputBudgetBytes: cfg.jobOutputBudgetBytes,
     minFreeBytes: cfg.minFreeBytes,
+    limits: cfg.limits,
     seedSample: true,
     console: consoleOptions,
   });

@@ -43,6 +43,7 @@ import type { ConsoleOptions } from '../local/console/console-options';
 import { Errors } from '../core/errors';
 import type { SnapshotError } from '../core/errors';
 import type { Pipeline } from '../core/model';
+import { AnnouncementLoop } from '../service/announcement-loop';
 import { createSnapshotService } from '../service/snapshot-service';
 import type { RunnableSnapshotService } from '../service/snapshot-service';
 import { defaultLog, describeError } from '../service/service-deps';
@@ -91,10 +92,26 @@ export interface LocalServiceOptions {
   readonly jobOutputBudgetBytes?: number;
   /** Free space kept on the data dir's disk: bucket writes that would leave less are refused. @default 256 MiB */
   readonly minFreeBytes?: number;
+  /** Limits on accepted work (sync slots and wait, async backlog) and job runs; see LOCAL_LIMIT_DEFAULTS. */
+  readonly limits?: Partial<LocalLimits>;
+  /** How often owed announcements are retried (each waits out its own back-off too). @default 1000 */
+  readonly announceIntervalMs?: number;
   readonly log?: ServiceLog;
   /** The browser console at `/console/` (docs/console.md). @default served on loopback addresses only */
   readonly console?: ConsoleOptions;
 }
+
+export interface LocalLimits {
+  /** Jobs run at once, sync and async; a sync request waits up to `syncWaitMs` for one, then gets `Throttling`. */
+  readonly maxRunningJobs: number;
+  readonly syncWaitMs: number;
+  /** Async jobs queued or running beyond which submissions get `Throttling`. */
+  readonly maxAsyncBacklog: number;
+  /** Runs a job may start before it is failed instead of resumed (poison-job protection). */
+  readonly maxJobRuns: number;
+}
+
+export const LOCAL_LIMIT_DEFAULTS: Omit<LocalLimits, 'maxRunningJobs'> = { syncWaitMs: 1000, maxAsyncBacklog: 200, maxJobRuns: 3 };
 
 export interface LocalService {
   /** http://127.0.0.1:port */
@@ -226,6 +243,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
 
     const pipeline: Pipeline = { id: state.pipelineId, name: 'default', state: 'Active', topic: NOTIFICATION_TOPIC };
     const concurrency = opts.workerConcurrency ?? Math.max(1, os.cpus().length);
+    const limits: LocalLimits = { maxRunningJobs: concurrency, ...LOCAL_LIMIT_DEFAULTS, ...opts.limits };
     let service: RunnableSnapshotService | undefined;
     const dispatcher = new InProcessDispatcher({
       run: (jobId: string) => service!.runJob(jobId),
@@ -235,7 +253,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     service = createSnapshotService({
       storage,
       jobs,
-      capture: createFfmpegCapture({ maxProcesses: Math.max(2, concurrency) }),
+      capture: createFfmpegCapture({ maxProcesses: Math.max(2, limits.maxRunningJobs) }),
       notifier: new LocalNotifier(messages),
       pipelines: new StaticPipelineRegistry([pipeline], pipeline.id),
       dispatcher,
@@ -245,6 +263,8 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
       syncTimeoutMs: opts.syncTimeoutMs,
       outputBudgetBytes: opts.jobOutputBudgetBytes,
       log,
+      maxJobRuns: limits.maxJobRuns,
+      admission: { ...limits, asyncBacklog: () => dispatcher.pending + dispatcher.active },
     });
 
     if (opts.seedSample && (fresh || !state.sampleSeeded)) {
@@ -293,12 +313,15 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     handleMns = mns.handler();
 
     const resumedJobs = await service.resumeUnfinished();
+    // Also sends what was owed when the process last stopped.
+    const announcer = new AnnouncementLoop(() => service!.announcePending(), opts.announceIntervalMs ?? 1000, log).start();
 
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         await closeServer(apiServer, (opts.syncTimeoutMs ?? 5000) + 2000);
         await dispatcher.close(opts.closeGraceMs ?? 10_000);
+        await announcer.stop();
         await closeServer(mnsServer, 200);
         await messages.close?.();
       })();

@@ -1,13 +1,15 @@
 /**
  * Runs one accepted job to a final state: Snapshoting -> outputs -> Success, or Fail with the
- * outputs it wrote removed. Then the notification, then the record. Safe to run again for the
- * same job (a resumed job rewrites the same keys).
+ * outputs it wrote removed. Then the final record, then the announcement (notify-job). Safe to
+ * run again for the same job (a resumed job rewrites the same keys), a bounded number of times:
+ * a job whose every run died with its process is failed instead of started again.
  */
 import { Errors, isSnapshotError } from '../core/errors';
 import type { SnapshotError } from '../core/errors';
-import { failJob, startJob, succeedJob } from '../core/job-lifecycle';
+import { failJob, runsExhausted, startJob, succeedJob } from '../core/job-lifecycle';
 import type { SnapshotJob } from '../core/model';
-import { notifyJob } from './notify-job';
+import { recordAndAnnounce } from './notify-job';
+import type { AnnounceDeps } from './notify-job';
 import { OutputWriter } from './output-writer';
 import { describeError } from './service-deps';
 import type { ServiceLog, SnapshotServiceDeps } from './service-deps';
@@ -19,10 +21,19 @@ export interface ExecutionResult {
   readonly error?: SnapshotError;
 }
 
-export type ExecuteDeps = Pick<SnapshotServiceDeps, 'storage' | 'jobs' | 'capture' | 'notifier' | 'pipelines' | 'outputBudgetBytes'> & {
-  readonly random: () => number;
-  readonly log: ServiceLog;
-};
+export type ExecuteDeps = AnnounceDeps &
+  Pick<SnapshotServiceDeps, 'capture' | 'outputBudgetBytes'> & {
+    readonly log: ServiceLog;
+    /** Runs a job may start (see `runsExhausted`). */
+    readonly maxJobRuns: number;
+  };
+
+/** Why a job whose runs all died with their process is not started again. */
+export function runsExhaustedError(job: SnapshotJob): SnapshotError {
+  return Errors.internal(
+    `the job was started ${job.runs ?? 0} times and the process running it stopped each time (crashed, killed or out of memory) before it finished, so it is not started again; submit it again with fewer or smaller snapshots`,
+  );
+}
 
 /** Anything that is not a SnapshotError is a bug or an outage: log it, report InternalError. */
 export function toSnapshotError(e: unknown, signal: AbortSignal | undefined, log: ServiceLog, jobId: string): SnapshotError {
@@ -34,11 +45,17 @@ export function toSnapshotError(e: unknown, signal: AbortSignal | undefined, log
 
 export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, signal?: AbortSignal): Promise<ExecutionResult> {
   const { jobs, log } = deps;
-  let job = await jobs.update(submitted.state === 'Snapshoting' ? submitted : startJob(submitted));
+  if (runsExhausted(submitted, deps.maxJobRuns)) {
+    const error = runsExhaustedError(submitted);
+    log('job.runs-exhausted', { jobId: submitted.id, runs: submitted.runs });
+    return { job: await recordAndAnnounce(failJob(submitted, error), deps), error };
+  }
+  // Counted before any work: a run that kills the process still counts.
+  let job = await jobs.update(startJob(submitted));
+  log('job.started', { jobId: job.id, runs: job.runs });
 
   const writer = new OutputWriter(deps.storage, signal, deps.outputBudgetBytes);
   let error: SnapshotError | undefined;
-  let imageKeys: string[] = [];
   try {
     const outcome = await takeSnapshots({
       request: job.request,
@@ -49,7 +66,6 @@ export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, sign
       signal,
     });
     signal?.throwIfAborted();
-    imageKeys = outcome.imageKeys;
     job = succeedJob(job, { count: outcome.count, tileCount: outcome.tileCount, outputKeys: outcome.outputKeys, timesMs: outcome.timesMs });
   } catch (e) {
     error = toSnapshotError(e, signal, log, job.id);
@@ -57,8 +73,7 @@ export async function executeJob(submitted: SnapshotJob, deps: ExecuteDeps, sign
     job = failJob(job, error);
   }
 
-  job = await notifyJob({ job, imageKeys, storage: deps.storage, notifier: deps.notifier, pipelines: deps.pipelines, log });
-  job = await jobs.update(job);
+  job = await recordAndAnnounce(job, deps);
   log('job.finished', { jobId: job.id, state: job.state, count: job.count, code: job.code });
   return { job, error };
 }

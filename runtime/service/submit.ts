@@ -1,5 +1,6 @@
 /**
- * SubmitSnapshotJob: validate, check the pipeline, store the job as `Submitted` before any work,
+ * SubmitSnapshotJob: validate, check the pipeline, admit the request (or refuse it with
+ * `Throttling` when the process is at capacity), store the job as `Submitted` before any work,
  * then either run it under the sync deadline or hand it to the dispatcher.
  */
 import { Errors } from '../core/errors';
@@ -9,12 +10,21 @@ import { parseSubmitRequest } from '../core/submit-request';
 import type { SubmitSnapshotJobParams } from './contract';
 import { executeJob, toSnapshotError } from './execute-job';
 import type { ExecuteDeps } from './execute-job';
-import type { SnapshotServiceDeps } from './service-deps';
+import type { JobSlots } from './job-slots';
+import type { AdmissionLimits, SnapshotServiceDeps } from './service-deps';
 
 /** How long a sync answer waits for a capture that ignores the abort before answering anyway. */
 const ABORT_GRACE_MS = 1500;
+/** `x-acs-retry-after` of a refused async submission: the backlog needs a few jobs to drain. */
+const ASYNC_RETRY_AFTER_MS = 2000;
 
-export type SubmitDeps = ExecuteDeps & Pick<SnapshotServiceDeps, 'dispatcher' | 'clock' | 'ids' | 'region'> & { readonly syncTimeoutMs: number };
+export type SubmitDeps = ExecuteDeps &
+  Pick<SnapshotServiceDeps, 'dispatcher' | 'clock' | 'ids' | 'region'> & {
+    readonly syncTimeoutMs: number;
+    readonly admission?: AdmissionLimits;
+    /** Jobs running in this process (bounded by `admission.maxRunningJobs`). */
+    readonly slots?: JobSlots;
+  };
 
 export async function submitSnapshotJob(params: SubmitSnapshotJobParams, requestId: string, deps: SubmitDeps): Promise<SnapshotJob> {
   const request = parseSubmitRequest(params, { region: deps.region });
@@ -22,9 +32,45 @@ export async function submitSnapshotJob(params: SubmitSnapshotJobParams, request
     const pipeline = await deps.pipelines.get(request.pipelineId);
     if (!pipeline) throw Errors.resourceNotFound(`PipelineId ${request.pipelineId}`);
   }
-  const job = await deps.jobs.create(createJob({ id: deps.ids.jobId(), requestId, request, now: deps.clock.now() }));
+  if (request.mode === 'async') {
+    await admitAsync(deps);
+    const job = await deps.jobs.create(createJob({ id: deps.ids.jobId(), requestId, request, now: deps.clock.now() }));
+    deps.log('job.submitted', { jobId: job.id, requestId, mode: request.mode });
+    return dispatchAsync(job, deps);
+  }
+  // Admitted before the job exists: a refused request leaves nothing behind to finish.
+  const release = await admitSync(deps);
+  let job: SnapshotJob;
+  try {
+    job = await deps.jobs.create(createJob({ id: deps.ids.jobId(), requestId, request, now: deps.clock.now() }));
+  } catch (e) {
+    release();
+    throw e;
+  }
   deps.log('job.submitted', { jobId: job.id, requestId, mode: request.mode });
-  return request.mode === 'sync' ? runSync(job, deps) : dispatchAsync(job, deps);
+  return runSync(job, deps, release);
+}
+
+async function admitAsync(deps: SubmitDeps): Promise<void> {
+  const limits = deps.admission;
+  if (!limits) return;
+  const backlog = await limits.asyncBacklog();
+  if (backlog >= limits.maxAsyncBacklog) {
+    deps.log('job.throttled', { mode: 'async', backlog, limit: limits.maxAsyncBacklog });
+    throw Errors.throttled(`${backlog} asynchronous jobs are waiting or running (the limit is ${limits.maxAsyncBacklog})`, ASYNC_RETRY_AFTER_MS);
+  }
+}
+
+/** A slot for a sync run, held until the run settles; `Throttling` when none frees up soon. */
+async function admitSync(deps: SubmitDeps): Promise<() => void> {
+  if (!deps.admission || !deps.slots) return () => undefined;
+  const release = await deps.slots.acquire(deps.admission.syncWaitMs, true);
+  if (release) return release;
+  deps.log('job.throttled', { mode: 'sync', running: deps.slots.running, limit: deps.slots.limit });
+  throw Errors.throttled(
+    `${deps.slots.limit} jobs are running and none finished within ${deps.admission.syncWaitMs} ms`,
+    Math.max(1000, deps.admission.syncWaitMs),
+  );
 }
 
 async function dispatchAsync(job: SnapshotJob, deps: SubmitDeps): Promise<SnapshotJob> {
@@ -40,11 +86,15 @@ async function dispatchAsync(job: SnapshotJob, deps: SubmitDeps): Promise<Snapsh
   return job;
 }
 
-async function runSync(job: SnapshotJob, deps: SubmitDeps): Promise<SnapshotJob> {
+async function runSync(job: SnapshotJob, deps: SubmitDeps, release: () => void): Promise<SnapshotJob> {
   const timeout = Errors.snapshotTimeOut(deps.syncTimeoutMs);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeout), deps.syncTimeoutMs);
-  const run = executeJob(job, deps, controller.signal).finally(() => clearTimeout(timer));
+  // The slot is held until the run really ends, even when the answer goes out before.
+  const run = executeJob(job, deps, controller.signal).finally(() => {
+    clearTimeout(timer);
+    release();
+  });
 
   // Normally the capture stops on abort and the run settles (outputs removed) right after the
   // deadline. If it does not, answer anyway: the run still ends Fail and cleans up, since every

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { frameAt, makeIndexedVideo, readFrameIndex } from '../support/media';
 import { mnsClient } from '../support/clients';
 import { withLocalService } from '../support/local-service';
-import { oss, query, submit, waitForFinal } from './e2e-helpers';
+import { oss, query, submit, waitForFinal, waitForAnnounced } from './e2e-helpers';
 import type { ClientKind } from './e2e-helpers';
 
 const FPS = 25;
@@ -47,7 +47,8 @@ test.each<ClientKind>(['mts-v3', 'pop-get'])('%s: Interval+Num sequence with pla
   const done = await waitForFinal(svc, job.Id, 30000, kind);
   expect(done.State).toBe('Success');
   expect(done.Count).toBe('3');
-  expect(done.MNSMessageResult?.MessageId).toMatch(/^[0-9A-F]{32}$/);
+  // The final state is stored before the send; the message id is recorded right after it.
+  expect((await waitForAnnounced(svc, job.Id, kind)).MNSMessageResult?.MessageId).toMatch(/^[0-9A-F]{32}$/);
 
   const keys = await local.listOutputs(`seq-${kind}/`);
   expect(keys).toEqual([

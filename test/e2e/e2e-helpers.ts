@@ -102,6 +102,17 @@ export async function failure(p: Promise<unknown>): Promise<SdkError> {
   return outcome.error;
 }
 
+/** The job once its announcement is recorded (`MNSMessageResult`), which follows the final state. */
+export async function waitForAnnounced(svc: LocalService, jobId: string, kind: ClientKind = 'mts-v3', timeoutMs = 30000): Promise<WireJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await waitForFinal(svc, jobId, timeoutMs, kind);
+    if (job.MNSMessageResult?.MessageId) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} not announced after ${timeoutMs} ms: ${JSON.stringify(job.MNSMessageResult)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function waitForFinal(svc: LocalService, jobId: string, timeoutMs = 30000, kind: ClientKind = 'mts-v3'): Promise<WireJob> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

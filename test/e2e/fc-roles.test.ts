@@ -216,7 +216,7 @@ test('worker role, timer trigger: a stale job is re-dispatched and finishes, one
   const timerEvent = JSON.stringify({ triggerTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: 'stale-job-sweep', payload: STALE_JOB_SWEEP_PAYLOAD });
   const swept = await invoke(timerEvent, 'req-sweep');
   expect(swept.status).toBe(200);
-  expect(await swept.json()).toEqual({ sweep: { checked: 3, redispatched: [stale.id], failed: [exhausted.id] } });
+  expect(await swept.json()).toEqual({ sweep: { checked: 3, redispatched: [stale.id], failed: [exhausted.id] }, announcements: { pending: 0, sent: 0, failed: 0 } });
 
   // Past the limit: Fail with the reason, announced on the pipeline's topic like any finished job.
   const dead = record(exhausted.id);
@@ -243,7 +243,7 @@ test('worker role, timer trigger: a stale job is re-dispatched and finishes, one
 
   // The next tick finds nothing to do: the re-dispatched job finished, the fresh one is still young.
   const again = await invoke(timerEvent, 'req-sweep-2');
-  expect(await again.json()).toEqual({ sweep: { checked: 1, redispatched: [], failed: [] } });
+  expect(await again.json()).toEqual({ sweep: { checked: 1, redispatched: [], failed: [] }, announcements: { pending: 0, sent: 0, failed: 0 } });
   expect(events.filter((e) => e.event === 'worker.sweep')).toHaveLength(2);
   expect(events.filter((e) => /internal|invoke-failed|job-failed/.test(e.event))).toEqual([]);
 });

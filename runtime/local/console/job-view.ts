@@ -98,7 +98,7 @@ export function viewJob(job: SnapshotJob, storage: ObjectStorage): JobView {
       : {}),
     ...(done && config.format === 'vtt' ? { vtt: link(config.outputFile.bucket, vttKeyFor(config.outputFile.key, input.key)) } : {}),
     ...(job.mnsMessageResult
-      ? { notificationBody: renderJobMessage(job, messageUrls(job, images.map((i) => i.key), storage)) }
+      ? { notificationBody: renderJobMessage(job, messageUrls(job, storage)) }
       : {}),
   };
 }

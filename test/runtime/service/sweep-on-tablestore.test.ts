@@ -3,6 +3,7 @@
  * invocations can): the re-dispatch is a conditional claim, so each stale job is handed to the
  * worker exactly once and the losing sweep skips it.
  */
+import { DEFAULT_ANNOUNCEMENT_POLICY } from '../../../runtime/core/announcement';
 import { TablestoreJobStore } from '../../../runtime/adapters/job-store/tablestore-job-store';
 import { StaticPipelineRegistry } from '../../../runtime/adapters/pipelines/static-pipeline-registry';
 import type { JobDispatcher, Notifier, ObjectStorage } from '../../../runtime/core/ports';
@@ -33,6 +34,8 @@ function instance(name: string, dispatched: string[], events: string[]): SweepDe
     dispatcher: { dispatch: async (id) => void dispatched.push(`${name}:${id}`) } as JobDispatcher,
     clock: { now: () => new Date() },
     log: (event) => void events.push(event),
+    random: () => 0.5,
+    announcement: DEFAULT_ANNOUNCEMENT_POLICY,
   };
 }
 

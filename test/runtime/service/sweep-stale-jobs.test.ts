@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { FsJobStore } from '../../../runtime/adapters/job-store/fs-job-store';
 import { StaticPipelineRegistry } from '../../../runtime/adapters/pipelines/static-pipeline-registry';
 import { FsObjectStorage } from '../../../runtime/adapters/storage/fs-object-storage';
+import { DEFAULT_ANNOUNCEMENT_POLICY } from '../../../runtime/core/announcement';
 import { redispatchJob, startJob } from '../../../runtime/core/job-lifecycle';
 import type { SnapshotJob } from '../../../runtime/core/model';
 import type { JobDispatcher, Notifier } from '../../../runtime/core/ports';
@@ -53,6 +54,8 @@ function deps(over: Partial<SweepDeps> = {}): SweepDeps {
     pipelines: new StaticPipelineRegistry([PIPELINE]),
     dispatcher: recordingDispatcher,
     clock: { now: () => new Date(NOW) },
+    random: () => 0.5,
+    announcement: DEFAULT_ANNOUNCEMENT_POLICY,
     log: (event, fields) => events.push({ event, fields }),
     ...over,
   };

@@ -3,6 +3,7 @@
  * store would have written them, and the request counts of the queries the service makes: shared by
  * the scale test (20,000 records) and bench/tablestore-scale.ts (1,000,000).
  */
+import { DEFAULT_ANNOUNCEMENT_POLICY } from '../../../runtime/core/announcement';
 import type { TablestoreJobStore } from '../../../runtime/adapters/job-store/tablestore-job-store';
 import { FINAL_STATES } from '../../../runtime/core/model';
 import type { JobState, SnapshotJob } from '../../../runtime/core/model';
@@ -78,6 +79,8 @@ export async function measureQueries(server: TablestoreServer, store: Tablestore
           pipelines: new StaticPipelineRegistry([]),
           dispatcher: { dispatch: noop },
           clock: { now: () => new Date(o.nowMs) },
+          random: () => 0.5,
+          announcement: DEFAULT_ANNOUNCEMENT_POLICY,
           log: () => undefined,
         },
         { staleAfterMs: 70 * 60_000, maxRedispatches: 2 },
