@@ -218,6 +218,30 @@ export interface SnapshotPipelineProps {
    */
   readonly syncTimeoutMs?: number;
   /**
+   * Jobs one function instance runs at once, sync and async together (SNAPSHOT_MAX_RUNNING_JOBS);
+   * sync requests beyond it wait `syncWaitMs` for a slot, then get `Throttling`.
+   * @default - the instance's CPU cores
+   */
+  readonly maxRunningJobs?: number;
+  /**
+   * How long a sync request waits for a free slot before it is refused with `Throttling` and
+   * `x-acs-retry-after` (SNAPSHOT_SYNC_WAIT_MS), in ms; must be below `syncTimeoutMs`.
+   * @default 1000
+   */
+  readonly syncWaitMs?: number;
+  /**
+   * Unfinished async jobs beyond which `SubmitSnapshotJob` answers `Throttling`
+   * (SNAPSHOT_MAX_ASYNC_BACKLOG), counted by the API function in the job table.
+   * @default 1000
+   */
+  readonly maxAsyncBacklog?: number;
+  /**
+   * Runs a job may start before it is failed instead of run again: a job whose runs keep dying
+   * with their process (poison job) ends `Fail` (SNAPSHOT_MAX_JOB_RUNS).
+   * @default 3
+   */
+  readonly maxJobRuns?: number;
+  /**
    * Layers of both functions: Node.js 20 (at /opt/nodejs20) and FFmpeg (at /opt/bin/ffmpeg).
    * @default - the official `Nodejs20` v3 and `FFmpeg6x` v1 layers of the region
    */
@@ -378,7 +402,15 @@ export function validateProps(props: SnapshotPipelineProps, resolved: { api: Fun
   checkSizing(p, 'worker', resolved.worker);
   num(p, 'workerMaxRetries', props.workerMaxRetries, 0, 8);
   num(p, 'syncTimeoutMs', props.syncTimeoutMs, 100, 600000);
+  // The same bounds the runtime's configuration accepts (runtime/entry/config.ts).
+  num(p, 'maxRunningJobs', props.maxRunningJobs, 1, 256);
+  num(p, 'syncWaitMs', props.syncWaitMs, 0, 60000);
+  num(p, 'maxAsyncBacklog', props.maxAsyncBacklog, 1, 1000000);
+  num(p, 'maxJobRuns', props.maxJobRuns, 1, 100);
   const syncMs = props.syncTimeoutMs ?? 5000;
+  if (props.syncWaitMs !== undefined && !isToken(props.syncWaitMs) && !isToken(syncMs) && props.syncWaitMs >= syncMs) {
+    p.push(`syncWaitMs (${props.syncWaitMs}) must be below syncTimeoutMs (${syncMs}): a request that waited that long could not finish in time`);
+  }
   if (!isToken(syncMs) && !isToken(resolved.api.timeoutSeconds) && syncMs >= resolved.api.timeoutSeconds * 1000) {
     p.push(`syncTimeoutMs (${syncMs}) must be below apiTimeoutSeconds (${resolved.api.timeoutSeconds} s), or FC ends sync requests before they can answer SnapshotTimeOut`);
   }
@@ -553,6 +585,13 @@ export class SnapshotPipeline extends Construct {
         // The public endpoint: the functions have internet access, and an InvokeFunction is a few bytes.
         SNAPSHOT_FC_ENDPOINT: `https://${this.accountId}.${this.region}.fc.aliyuncs.com`,
         SNAPSHOT_SYNC_TIMEOUT_MS: String(props.syncTimeoutMs ?? 5000),
+        // Backpressure and poison-job limits: only those set, so the runtime's defaults apply otherwise.
+        ...definedAsStrings({
+          SNAPSHOT_MAX_RUNNING_JOBS: props.maxRunningJobs,
+          SNAPSHOT_SYNC_WAIT_MS: props.syncWaitMs,
+          SNAPSHOT_MAX_ASYNC_BACKLOG: props.maxAsyncBacklog,
+          SNAPSHOT_MAX_JOB_RUNS: props.maxJobRuns,
+        }),
         // The FFmpeg6x layer's README documents /opt/bin/ffmpeg; ffprobe is not documented, so the
         // runtime is given ffmpeg only (FFPROBE_PATH stays unset).
         FFMPEG_PATH: '/opt/bin/ffmpeg',
@@ -614,4 +653,9 @@ export class SnapshotPipeline extends Construct {
     const n = ++this.grantCount;
     return new RoleGrant(this, `Grant${n}`, { policyName: `${this.namePrefix}-${kind}-${n}`, role, statements });
   }
+}
+
+/** The entries whose value is set, as strings (environment variables). */
+function definedAsStrings(entries: Record<string, number | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }

@@ -69,3 +69,17 @@ describe('Function Compute triggers', () => {
     expect(resource(derived, 'alicloud_fcv3_function', 'Compute/Worker').environment_variables.SNAPSHOT_STALE_JOB_MINUTES).toBe('30');
   });
 });
+
+describe('backpressure limits reach both functions', () => {
+  const env = (tf: ReturnType<typeof synthPipeline>['tf'], role: string) =>
+    Object.values(tf.resource.alicloud_fcv3_function as Record<string, any>).find((f) => f.environment_variables.SNAPSHOT_FUNCTION_ROLE === role).environment_variables;
+
+  test('set props become the runtime variables; unset ones leave the runtime defaults', () => {
+    const { tf } = synthPipeline({ maxRunningJobs: 4, syncWaitMs: 500, maxAsyncBacklog: 5000, maxJobRuns: 2 });
+    for (const role of ['api', 'worker']) {
+      expect(env(tf, role)).toMatchObject({ SNAPSHOT_MAX_RUNNING_JOBS: '4', SNAPSHOT_SYNC_WAIT_MS: '500', SNAPSHOT_MAX_ASYNC_BACKLOG: '5000', SNAPSHOT_MAX_JOB_RUNS: '2' });
+    }
+    const plain = env(synthPipeline().tf, 'api');
+    for (const name of ['SNAPSHOT_MAX_RUNNING_JOBS', 'SNAPSHOT_SYNC_WAIT_MS', 'SNAPSHOT_MAX_ASYNC_BACKLOG', 'SNAPSHOT_MAX_JOB_RUNS']) expect(plain).not.toHaveProperty(name);
+  });
+});

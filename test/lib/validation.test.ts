@@ -170,3 +170,14 @@ describe("Function Compute's 4 KB limit on a function's environment variables", 
     ]);
   });
 });
+
+describe('backpressure and poison-job limits', () => {
+  test('out-of-range limits and a sync wait as long as the sync deadline are reported together', () => {
+    expect(problemsOf({ maxRunningJobs: 0, syncWaitMs: 6000, maxAsyncBacklog: 0, maxJobRuns: 101 })).toEqual([
+      'maxRunningJobs must be an integer in 1..256, got 0',
+      'maxAsyncBacklog must be an integer in 1..1000000, got 0',
+      'maxJobRuns must be an integer in 1..100, got 101',
+      'syncWaitMs (6000) must be below syncTimeoutMs (5000): a request that waited that long could not finish in time',
+    ]);
+  });
+});
