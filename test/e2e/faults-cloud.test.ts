@@ -20,6 +20,9 @@ import type { LocalService } from '../../runtime/entry/local-server';
 import { STALE_JOB_SWEEP_PAYLOAD } from '../../lib/compute';
 import { FakeOssServer } from '../runtime/adapters/fake-oss-server';
 import { FaultProxy } from '../support/fault-proxy';
+import { FcProtocolServer } from '../support/fc-protocol-server';
+import { createJobTable, createNonceTable, OTS_INSTANCE, startTablestore } from '../support/tablestore-server/job-tables';
+import type { TablestoreServer } from '../support/tablestore-server/tablestore-server';
 import { makeTempDir } from '../support/local-service';
 import { makeIndexedVideo } from '../support/media';
 import { oss, query, submit } from './e2e-helpers';
@@ -32,6 +35,11 @@ const PIPELINE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
 let ossServer: FakeOssServer;
 let ossProxy: FaultProxy;
+let ots: TablestoreServer;
+let otsProxy: FaultProxy;
+let fcApi: FcProtocolServer;
+/** Events FC accepted for the worker (the api role's async InvokeFunction), in order. */
+const workerEvents: Buffer[] = [];
 let mnsProxy: FaultProxy;
 let messages: LocalMessageService;
 let mns: MnsProtocolServer;
@@ -59,10 +67,14 @@ function env(fnRole: 'api' | 'worker'): Record<string, string> {
     SNAPSHOT_REGION: 'cn-shanghai',
     SNAPSHOT_INPUT_BUCKET: 'fc-input',
     SNAPSHOT_OUTPUT_BUCKET: 'fc-output',
-    SNAPSHOT_JOB_PREFIX: 'jobs/',
+    SNAPSHOT_OTS_ENDPOINT: otsProxy.endpoint,
+    SNAPSHOT_OTS_INSTANCE: OTS_INSTANCE,
+    SNAPSHOT_OTS_JOB_TABLE: 'fc_jobs',
+    SNAPSHOT_OTS_NONCE_TABLE: 'fc_nonces',
     SNAPSHOT_PIPELINE_ID: PIPELINE,
     SNAPSHOT_NOTIFY_TOPIC: 'fc-notify',
-    SNAPSHOT_JOBS_TOPIC: 'fc-jobs',
+    SNAPSHOT_WORKER_FUNCTION: 'fc-worker',
+    SNAPSHOT_FC_ENDPOINT: fcApi.endpoint,
     SNAPSHOT_MNS_ENDPOINT: mnsProxy.endpoint,
     SNAPSHOT_ACCESS_KEYS: JSON.stringify([caller]),
     SNAPSHOT_OSS_ENDPOINT: ossProxy.endpoint,
@@ -81,24 +93,32 @@ beforeAll(async () => {
   ossServer.createBucket('fc-output');
   ossServer.putObject('fc-input', 'v/clip.mp4', await fs.readFile(await makeIndexedVideo({ durationSec: 3, gop: 5 })), 'video/mp4');
   messages = await LocalMessageService.open(dir, { accountId: '1234567890' });
-  await messages.subscribe('fc-jobs', 'fc-jobs-trigger', { format: 'JSON' });
   await messages.subscribe('fc-notify', 'fc-notify-queue', { format: 'SIMPLIFIED' });
   mns = await MnsProtocolServer.start({ messages, credentials: [role] });
   ossProxy = await FaultProxy.start(ossServer.endpoint);
   mnsProxy = await FaultProxy.start(`http://127.0.0.1:${mns.port}`);
+  ots = await startTablestore([role]);
+  createJobTable(ots, 'fc_jobs');
+  createNonceTable(ots, 'fc_nonces');
+  otsProxy = await FaultProxy.start(ots.endpoint);
+  fcApi = await FcProtocolServer.start([role], { 'fc-worker': async (event) => void workerEvents.push(event) });
 });
 
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => (s.closeAllConnections(), s.close(r)));
   await ossProxy?.close();
   await mnsProxy?.close();
+  await otsProxy?.close();
+  await ots?.close();
+  await fcApi?.close();
   await mns?.close();
   await messages?.close();
   await ossServer?.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const record = (id: string): SnapshotJob => JSON.parse(ossServer.object('fc-output', `jobs/${id}.json`)!.body.toString('utf8'));
+/** A job's record as its Tablestore row holds it. */
+const record = (id: string): SnapshotJob => JSON.parse(String(ots.row('fc_jobs', [id])!.job));
 const outputs = (prefix: string) => [...(ossServer.buckets.get('fc-output')?.keys() ?? [])].filter((k) => k.startsWith(prefix)).sort();
 
 test('storage 503s, hangs and failed writes, then MNS down for 30 s: every job final, nothing partial, each announced once after recovery', async () => {
@@ -114,26 +134,36 @@ test('storage 503s, hangs and failed writes, then MNS down for 30 s: every job f
   const sweep = async () =>
     (await invoke(JSON.stringify({ triggerTime: new Date().toISOString(), triggerName: 'stale-job-sweep', payload: STALE_JOB_SWEEP_PAYLOAD }))).json();
 
-  const ids: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
+  const ids: Record<'a' | 'b' | 'c' | 'd', string> = { a: '', b: '', c: '', d: '' };
   const deliveries: Record<string, string> = {};
-  for (const name of ['a', 'b', 'c'] as const) {
+  for (const name of ['a', 'b', 'c', 'd'] as const) {
     const job = await submit(svc, 'pop-post', {
       Input: JSON.stringify(oss(svc, 'fc-input', 'v/clip.mp4')),
       SnapshotConfig: JSON.stringify({ OutputFile: oss(svc, 'fc-output', `${name}/{Count}.jpg`), Time: '0', Interval: '1', Num: '2' }),
       PipelineId: PIPELINE,
     });
     ids[name] = job.Id;
-    const delivered = await messages.receive('fc-jobs-trigger', 5);
-    deliveries[job.Id] = delivered!.body;
+    await fcApi.settled();
+    deliveries[job.Id] = workerEvents.shift()!.toString('utf8');
   }
 
-  // Storage answers 503, then hangs past the client's timeout: the worker cannot even read the
-  // job and answers 500, so FC (MNS) delivers it again later. The job is untouched.
-  ossProxy.fault = { kind: 'error', status: 503, code: 'ServiceUnavailable' };
+  // The job store answers 503 (after the store's own retries), then drops connections: the worker
+  // cannot even read the job and answers 500, so FC's async retry delivers it again later. The
+  // job is untouched.
+  otsProxy.fault = { kind: 'error', status: 503, code: 'OTSServerUnavailable' };
   expect((await invoke(deliveries[ids.a])).status).toBe(500);
-  ossProxy.fault = { kind: 'hang' };
+  otsProxy.fault = { kind: 'reset' };
   expect((await invoke(deliveries[ids.a])).status).toBe(500);
+  otsProxy.heal();
   expect(record(ids.a).state).toBe('Submitted');
+
+  // Object storage hangs past the client's timeout (SNAPSHOT_OSS_TIMEOUT_MS) on the output
+  // writes: the job ends Fail, announced, and nothing it wrote is left.
+  ossProxy.fault = { kind: 'hang' };
+  ossProxy.applies = (method, path) => method === 'PUT' && path.startsWith('/fc-output/d/');
+  expect((await invoke(deliveries[ids.d])).status).toBe(200);
+  expect(record(ids.d)).toMatchObject({ state: 'Fail' });
+  expect(outputs('d/')).toEqual([]);
 
   // Only the output writes fail (500): the job ends Fail and removes what it wrote.
   ossProxy.heal();
