@@ -10,7 +10,7 @@ import type { MediaInfo } from '../core/model';
 import type { MediaSource } from '../core/ports';
 import { runFfmpeg } from './ffmpeg-process';
 import type { ProcessPool } from './process-pool';
-import { fileReader, httpReader, readMp4Facts, type ByteReader } from './mp4-index';
+import { fileReader, httpReader, readMp4Facts, type ByteReader, type ContainerFacts } from './mp4-index';
 
 /** MediaInfo plus what the capture strategies need to seek well. */
 export interface ProbedMedia extends MediaInfo {
@@ -47,21 +47,8 @@ export async function probeMedia(source: MediaSource, signal?: AbortSignal, pool
   return pool ? pool.run(() => probeWithFfmpeg(source, signal), signal) : probeWithFfmpeg(source, signal);
 }
 
-interface RawFacts {
-  codedWidth: number;
-  codedHeight: number;
-  sar: number;
-  rotation: number;
-  durationSec: number;
-  frameRate: number;
-  codec: string;
-  pixelFormat?: string;
-  colorTransfer?: string;
-  sizeBytes?: number;
-  formatName: string;
-}
 
-function finish(f: RawFacts): Omit<ProbedMedia, 'factsFrom'> {
+function finish(f: ContainerFacts): Omit<ProbedMedia, 'factsFrom'> {
   if (!(f.durationSec > 0)) throw Errors.resourceContentBad('InputFile');
   const sar = f.sar > 0 ? f.sar : 1;
   // Non-square pixels widen or narrow the picture; the height is kept.
