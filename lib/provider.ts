@@ -28,7 +28,6 @@ export * from '../.gen/providers/alicloud/log-store-index';
 export * from '../.gen/providers/alicloud/ots-instance';
 export * from '../.gen/providers/alicloud/ots-table';
 export * from '../.gen/providers/alicloud/ots-secondary-index';
-export * from '../.gen/providers/alicloud/kms-secret';
 export * from '../.gen/providers/alicloud/data-alicloud-account';
 export * from '../.gen/providers/alicloud/data-alicloud-regions';
 export * from '../.gen/providers/alicloud/provider';

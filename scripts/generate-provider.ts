@@ -47,7 +47,6 @@ export const RESOURCES = [
   'alicloud_ots_instance',
   'alicloud_ots_table',
   'alicloud_ots_secondary_index',
-  'alicloud_kms_secret',
 ];
 export const DATA_SOURCES = ['alicloud_account', 'alicloud_regions'];
 

@@ -21,7 +21,6 @@ export * as logStoreIndex from './log-store-index';
 export * as otsInstance from './ots-instance';
 export * as otsTable from './ots-table';
 export * as otsSecondaryIndex from './ots-secondary-index';
-export * as kmsSecret from './kms-secret';
 export * as dataAlicloudAccount from './data-alicloud-account';
 export * as dataAlicloudRegions from './data-alicloud-regions';
 export * as provider from './provider';

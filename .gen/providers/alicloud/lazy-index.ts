@@ -21,7 +21,6 @@ Object.defineProperty(exports, 'logStoreIndex', { get: function () { return requ
 Object.defineProperty(exports, 'otsInstance', { get: function () { return require('./ots-instance'); } });
 Object.defineProperty(exports, 'otsTable', { get: function () { return require('./ots-table'); } });
 Object.defineProperty(exports, 'otsSecondaryIndex', { get: function () { return require('./ots-secondary-index'); } });
-Object.defineProperty(exports, 'kmsSecret', { get: function () { return require('./kms-secret'); } });
 Object.defineProperty(exports, 'dataAlicloudAccount', { get: function () { return require('./data-alicloud-account'); } });
 Object.defineProperty(exports, 'dataAlicloudRegions', { get: function () { return require('./data-alicloud-regions'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
